@@ -1,0 +1,1 @@
+"""Core building blocks; each file here is exported from one course module."""

@@ -1,0 +1,22 @@
+"""Entry point: python -m tito COMMAND [options]."""
+import argparse
+import importlib
+import sys
+
+COMMANDS = ["export"]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="tito", description="TinyTorch course tool (instructor side)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    modules = {}
+    for name in COMMANDS:
+        module = importlib.import_module(f"tito.commands.{name}")
+        modules[name] = module
+        module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.__doc__))
+    args = parser.parse_args(argv)
+    return modules[args.command].run(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
