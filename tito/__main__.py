@@ -3,7 +3,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["export"]
+COMMANDS = ["export", "course"]
 
 
 def main(argv=None):
