@@ -1,4 +1,5 @@
 """Shared fixtures: the repository root and helpers to run things the way users do."""
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,19 @@ def root():
 
 
 @pytest.fixture(scope="session")
-def notebooks():
-    """The module notebooks, generated from the sources (they are not committed).
-
-    Only the notebooks: the package is left alone so that test_export can still catch a
-    committed package that is out of date."""
+def notebooks(tmp_path_factory):
+    """{source: notebook} — each module's notebook generated from its .py into a temporary folder,
+    so tests never touch the notebooks in modules/ (a student's edits there are theirs)."""
     from tito.notebooks import py_to_ipynb
 
-    return [py_to_ipynb(source)[0] for source in MODULE_SOURCES]
+    folder = tmp_path_factory.mktemp("notebooks")
+    return {source: py_to_ipynb(source, folder / source.with_suffix(".ipynb").name)[0] for source in MODULE_SOURCES}
+
+
+def copy_project(target):
+    """The parts of the repository the course tools need, without generated notebooks or sync records."""
+    for name in ("modules", "tito", "tinytorch"):
+        shutil.copytree(ROOT / name, target / name,
+                        ignore=shutil.ignore_patterns("*.ipynb", "__pycache__", ".tito-sync.json", "*.bak-*"))
+    shutil.copy(ROOT / "settings.ini", target)
+    return target

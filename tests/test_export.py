@@ -1,19 +1,11 @@
 """The pipeline source -> notebook -> package: reproducible, lossless, and committed up to date."""
 import filecmp
-import shutil
 
 import jupytext
 import nbformat
 
-from conftest import MODULE_SOURCES, ROOT, python
+from conftest import MODULE_SOURCES, ROOT, copy_project, python
 from tito.notebooks import notebook_text, read_source
-
-
-def copy_project(target):
-    for name in ("modules", "tito", "tinytorch"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
-    shutil.copy(ROOT / "settings.ini", target)
-    return target
 
 
 def package_files(folder):

@@ -3,7 +3,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["export", "course"]
+COMMANDS = ["export", "release", "samples", "grade", "feedback", "report", "course"]
 
 
 def main(argv=None):

@@ -33,21 +33,19 @@
 # `tinytorch/core/tensor.py`, so later modules can write `from tinytorch.core.tensor import Tensor`.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Setup (not exported): lets this notebook run inside the course folder even when the
-# `tinytorch` package is not installed, by putting the folder that holds it on sys.path.
-# It works in Jupyter, where `__file__` does not exist, because it searches from the
-# working directory as well as from this file.
+# Setup (not exported): use the `tinytorch` folder of the course this notebook sits in (the
+# repository, or your student kit) — found by searching upwards — and fall back to an
+# installed package. It searches from the working directory as well as from this file,
+# because Jupyter defines no `__file__`.
 import sys
 from pathlib import Path
 
-try:
-    import tinytorch  # noqa: F401
-except ImportError:
-    _starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
-    for _folder in [p for start in _starts for p in (start, *start.parents)]:
-        if (_folder / "tinytorch" / "__init__.py").is_file():
+_starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
+for _folder in [p for start in _starts for p in (start, *start.parents)]:
+    if (_folder / "tinytorch" / "__init__.py").is_file():
+        if str(_folder) not in sys.path:
             sys.path.insert(0, str(_folder))
-            break
+        break
 
 # %% nbgrader={"grade": false, "grade_id": "imports", "locked": false, "schema_version": 3, "solution": false, "task": false}
 #| default_exp core.tensor

@@ -1,0 +1,49 @@
+"""Building submissions from a released notebook: the reference solution, and variations of it
+that a student might hand in. Used by `tito samples` and by the grader tests (mutants)."""
+import copy
+
+import nbformat
+
+from tito.notebooks import notebook_text
+
+
+def cell(nb, grade_id):
+    for c in nb.cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return c
+    raise KeyError(f"no cell with grade_id {grade_id!r}")
+
+
+def with_solutions(released, source):
+    """The student copy with every solution cell filled in from the instructor's source."""
+    nb = copy.deepcopy(released)
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            c.source = cell(source, meta["grade_id"]).source
+    return nb
+
+
+def replace_code(nb, grade_id, old, new):
+    """A copy of nb where, in one cell, the text `old` becomes `new` (which must change something)."""
+    nb = copy.deepcopy(nb)
+    target = cell(nb, grade_id)
+    if old not in target.source:
+        raise ValueError(f"{grade_id}: {old!r} not found")
+    target.source = target.source.replace(old, new)
+    return nb
+
+
+def drop_cell(nb, grade_id):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return nb
+
+
+def write(nb, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(notebook_text(nb))
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
