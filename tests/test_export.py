@@ -59,7 +59,8 @@ def test_every_solution_cell_has_markers_and_metadata_parses():
             if meta.get("grade"):
                 assert meta.get("locked") and meta.get("points", 0) > 0, meta
                 name = cell.source.split("def ", 1)[1].split("(", 1)[0]
-                assert f"    {name}()" in cell.source.split('if __name__ == "__main__":', 1)[1], \
+                guarded = cell.source.split('if __name__ == "__main__":', 1)[1]
+                assert f"    {name}()" in guarded or f"    run_test({name})" in guarded, \
                     f"{meta['grade_id']} must call {name}() under the __main__ guard in the same cell"
 
 

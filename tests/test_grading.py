@@ -34,18 +34,21 @@ MUTANTS = {
     "tanh_by_exponentials": (reference_with("tanh-class", "np.tanh(x.data)",
                                             "(np.exp(x.data) - np.exp(-x.data)) / (np.exp(x.data) + np.exp(-x.data))"),
                              "test-tanh", "overflow"),
-    "softmax_without_max_shift": (reference_with("softmax-class", "shifted = data - np.max(data, axis=self.dim, "
-                                                 "keepdims=True, initial=-np.inf)", "shifted = data"),
+    "softmax_without_max_shift": (reference_with("softmax-class", "exps = data - np.max(data, axis=self.dim, "
+                                                 "keepdims=True, initial=-np.inf)", "exps = data.copy()"),
                                   "test-softmax", "overflow"),
-    "softmax_over_columns": (lambda r: reference_with("softmax-class", "np.sum(exps, axis=self.dim", "np.sum(exps, axis=0")(
+    "softmax_over_columns": (lambda r: reference_with("softmax-class", "exps /= np.sum(exps, axis=self.dim",
+                                                      "exps /= np.sum(exps, axis=0")(
         reference_with("softmax-class", "np.max(data, axis=self.dim", "np.max(data, axis=0")(r)),
         "test-softmax", "each row"),
-    "softmax_over_whole_batch": (lambda r: reference_with("softmax-class", "np.sum(exps, axis=self.dim",
-                                                          "np.sum(exps, axis=None")(r),
+    "softmax_over_whole_batch": (lambda r: reference_with("softmax-class", "exps /= np.sum(exps, axis=self.dim",
+                                                          "exps /= np.sum(exps, axis=None")(r),
                                  "test-softmax", "each row"),
-    "sigmoid_to_float64": (reference_with("sigmoid-class", "return Tensor(_sigmoid(x.data))",
-                                          "return Tensor(_sigmoid(x.data.astype(np.float64)))"),
+    "sigmoid_to_float64": (reference_with("sigmoid-class", "z = np.abs(a, out=np.empty_like(a))",
+                                          "a = a.astype(np.float64)\n    z = np.abs(a)"),
                            "test-sigmoid", "keep the dtype"),
+    "sigmoid_sign_error": (reference_with("sigmoid-class", "top = np.maximum(z, a >= 0)",
+                                          "top = np.maximum(z, a < 0)"), "test-sigmoid", "Sigmoid"),
     "sigmoid_backward_forgets_factor": (reference_with("sigmoid-class", "g * y * (1 - y)", "g * y"),
                                         "test-sigmoid-backward", "Sigmoid.backward"),
 }
@@ -235,3 +238,23 @@ def test_committed_samples_are_built_from_the_current_release(course, tmp_path):
     for built in (tmp_path / ACTIVATIONS.name).glob("*.ipynb"):
         committed = ROOT / "submissions" / ACTIVATIONS.name / built.name
         assert committed.read_text() == built.read_text(), f"{built.name} is stale: run python -m tito samples 02"
+
+
+# ---- modules 01 and 03 go through the same pipeline ----
+
+@pytest.mark.parametrize("module", ["01", "03"])
+def test_other_modules_release_and_grade_like_module_02(module, tmp_path):
+    module_dir = find_module(module)
+    course = tmp_path / "course"
+    _, kit, _ = release.release(module_dir, course)
+    outcomes, table = grade.grade(module_dir, course, ROOT / "submissions" / module_dir.name)
+    reference = {cell: (score, top) for cell, (score, top, _) in table["reference"].items()}
+    assert all(score == top > 0 for score, top in reference.values()), reference
+    assert {score for score, _, _ in table["untouched"].values()} == {0}
+    # the untouched copy, run in its kit, fails only in graded cells, each with a message that says so
+    nb = run_in_kernel(kit / module_dir.name / f"{dev_source(module_dir).stem}.ipynb", kit / module_dir.name)
+    graded = {c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    failed = errors(nb)
+    assert set(failed) == graded, set(failed) ^ graded
+    for grade_id, error in failed.items():
+        assert error.ename == "AssertionError" and "not implemented yet" in error.evalue, (grade_id, error.evalue)

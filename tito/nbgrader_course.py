@@ -23,6 +23,11 @@ os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
+# ipykernel 7 warns on every start that its local TCP transport is unencrypted; that line on the
+# instructor's terminal says nothing about the course, so grading kernels log errors only.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+
+
 def add_course_arguments(parser):
     parser.add_argument("--course", type=Path, default=DEFAULT_COURSE,
                         help="course folder (source/, release/, submitted/, ...); default: ./course")
@@ -38,6 +43,7 @@ def config(course, db=None):
     cfg.Exchange.root = str(Path(course).resolve() / "exchange")
     cfg.CourseDirectory.db_url = db or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
     cfg.Autograde.autograde_preprocessors = autograde_preprocessors()
+    cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"] + QUIET_KERNEL
     return cfg
 
 

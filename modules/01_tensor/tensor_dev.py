@@ -187,6 +187,17 @@ def not_done(topic):
     return AssertionError(f"{topic} is not implemented yet — fill in the YOUR CODE HERE part above, then rerun")
 
 
+def run_test(test):
+    """Run a graded test; a part still left to do fails with a message naming it, not a bare traceback."""
+    try:
+        test()
+    except NotImplementedError as missing:
+        frame = missing.__traceback__
+        while frame.tb_next:
+            frame = frame.tb_next
+        raise not_done(frame.tb_frame.f_code.co_qualname) from None
+
+
 # %% nbgrader={"grade": true, "grade_id": "test-tensor-creation", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tensor_creation():
     """Construction, properties and the dtype rule."""
@@ -219,7 +230,7 @@ def test_unit_tensor_creation():
 
 
 if __name__ == "__main__":
-    test_unit_tensor_creation()
+    run_test(test_unit_tensor_creation)
 
 # %% [markdown]
 # ### Reflect
@@ -322,7 +333,7 @@ def test_unit_tensor_arithmetic():
 
 
 if __name__ == "__main__":
-    test_unit_tensor_arithmetic()
+    run_test(test_unit_tensor_arithmetic)
 
 # %% [markdown]
 # ### Reflect
@@ -382,7 +393,7 @@ def test_unit_tensor_matmul():
 
 
 if __name__ == "__main__":
-    test_unit_tensor_matmul()
+    run_test(test_unit_tensor_matmul)
 
 # %% [markdown]
 # ### Reflect
@@ -476,7 +487,7 @@ def test_unit_tensor_reductions():
 
 
 if __name__ == "__main__":
-    test_unit_tensor_reductions()
+    run_test(test_unit_tensor_reductions)
 
 # %% [markdown]
 # ### Reflect

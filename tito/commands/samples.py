@@ -34,8 +34,9 @@ def activations_variants(reference):
         "kernel_crash": submissions.replace_code(
             reference, "tanh-class", "return Tensor(np.tanh(x.data))", "import os\n        os._exit(1)"),
         "sigmoid_overflow": submissions.replace_code(
-            reference, "sigmoid-class", "return Tensor(_sigmoid(x.data))",
-            "return Tensor(1 / (1 + np.exp(-x.data)))"),
+            reference, "sigmoid-class", reference_cell_text(reference, "sigmoid-class").split(
+                "    ### BEGIN SOLUTION\n", 1)[1].split("    ### END SOLUTION", 1)[0],
+            "    return 1 / (1 + np.exp(-a))\n"),
     }
 
 
