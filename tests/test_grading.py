@@ -51,6 +51,27 @@ MUTANTS = {
                                           "top = np.maximum(z, a < 0)"), "test-sigmoid", "Sigmoid"),
     "sigmoid_backward_forgets_factor": (reference_with("sigmoid-class", "g * y * (1 - y)", "g * y"),
                                         "test-sigmoid-backward", "Sigmoid.backward"),
+    # mistakes an adversarial review found surviving an earlier version of the tests
+    "relu_returns_its_input_when_nothing_is_negative": (reference_with(
+        "relu-class", "return Tensor(np.maximum(x.data, 0))",
+        "return x if (x.data >= 0).all() else Tensor(np.maximum(x.data, 0))"), "test-relu", "returned its input"),
+    "sigmoid_squeezes": (reference_with("sigmoid-class", "return Tensor(_sigmoid(x.data))",
+                                        "return Tensor(_sigmoid(x.data).squeeze())"), "test-sigmoid", "keep the shape"),
+    "sigmoid_backward_in_float64": (reference_with("sigmoid-class", "return Tensor(g * y * (1 - y))",
+                                                   "return Tensor(g.astype(np.float64) * y * (1 - y))"),
+                                    "test-sigmoid-backward", "keep the dtype"),
+    "tanh_via_sigmoid": (reference_with("tanh-class", "np.tanh(x.data)", "2 * _sigmoid(2 * x.data) - 1"),
+                         "test-tanh", "near 0"),
+    "softmax_max_along_the_last_axis_only": (reference_with("softmax-class", "np.max(data, axis=self.dim",
+                                                            "np.max(data, axis=-1"), "test-softmax", "Softmax(dim=0)"),
+    "leaky_relu_max_for_every_slope": (reference_with("leaky-relu-class",
+                                                      "pick = np.maximum if slope < 1 else np.minimum",
+                                                      "pick = np.maximum"), "test-leaky-relu", "slope above 1"),
+    "silu_warns_at_minus_inf": (reference_with("silu-class", 'with np.errstate(invalid="ignore"):', "if True:"),
+                                "test-silu", "invalid value"),
+    "gelu_tanh_cancelling_formula": (reference_with("gelu-class", "out = _sigmoid(v)\n                out *= a",
+                                                    "out = 0.5 * a * (1 + np.tanh(v / 2))"),
+                                     "test-gelu", "x·σ(2u)"),
 }
 
 

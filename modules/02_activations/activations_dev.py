@@ -152,13 +152,17 @@ def run_forward(activation, x, topic):
     assert isinstance(out, Tensor), f"{topic} must return a Tensor, got {type(out).__name__}: wrap the result in Tensor(...)"
     assert np.array_equal(x.data, before, equal_nan=True), \
         f"{topic} changed its input in place; build a new array instead of writing into x.data"
+    assert out is not x and not np.shares_memory(out.data, x.data), \
+        f"{topic} returned its input (or a view of it); return a new Tensor with its own array"
     assert out.shape == x.shape, f"{topic} must keep the shape {x.shape}, got {out.shape}"
     assert out.dtype == x.dtype, f"{topic} must keep the dtype: {x.dtype} in should give {x.dtype} out, got {out.dtype}"
     return out
 
 
 def run_backward(activation, grad, topic):
-    """Call activation.backward(grad) and check the basics of what comes back."""
+    """Call activation.backward(grad) and check the basics of what comes back — and that it
+    changed neither the gradient it was given nor the output the forward pass returned."""
+    saved_output, grad_before = activation.output.data.copy(), grad.data.copy()
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             result = activation.backward(grad)
@@ -169,6 +173,9 @@ def run_backward(activation, grad, topic):
     assert isinstance(result, Tensor), f"{topic} must return a Tensor, got {type(result).__name__}"
     assert result.shape == activation.input.shape, f"{topic} must return the input's shape {activation.input.shape}"
     assert result.dtype == activation.input.dtype, f"{topic} must keep the dtype {activation.input.dtype}, got {result.dtype}"
+    assert np.array_equal(activation.output.data, saved_output, equal_nan=True), \
+        f"{topic} changed the saved output (the Tensor forward returned); compute into a new array"
+    assert np.array_equal(grad.data, grad_before, equal_nan=True), f"{topic} changed the gradient it was given"
     return result
 
 
@@ -178,14 +185,17 @@ def expect_close(got, expected, topic, inputs, rtol=1e-6, atol=1e-7):
     ok = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if not ok.all():
         i = np.flatnonzero(~ok)[0]
-        raise AssertionError(f"{topic}: for input {np.ravel(inputs)[i]!r} expected {expected.flat[i]:.7g}, "
-                             f"got {got.flat[i]:.7g}")
+        want, have = expected.flat[i], got.flat[i]
+        off = f" (relative error {abs(have - want) / abs(want):.1e})" if np.isfinite(want) and want and np.isfinite(have) else ""
+        raise AssertionError(f"{topic}: for input {np.ravel(inputs)[i]!r} expected {want:.10g}, got {have:.10g}{off}")
 
 
-def check_dtypes(make, topic, values=(-3.0, -0.5, 0.0, 0.5, 3.0)):
-    """float32 in -> float32 out, float64 in -> float64 out."""
+def check_dtypes(make, topic, values=(-3.0, -0.5, 0.0, 0.5, 3.0), scalar=True):
+    """float32 in -> float32 out, float64 in -> float64 out, for several shapes (size-1 axes included)."""
     for dtype in (np.float32, np.float64):
-        run_forward(make(), Tensor(np.array(values, dtype=dtype)), f"{topic} on {np.dtype(dtype)}")
+        data = np.array(values, dtype=dtype)
+        for shaped in (data, data.reshape(1, -1), data.reshape(-1, 1)) + ((data[1],) if scalar else ()):
+            run_forward(make(), Tensor(np.array(shaped)), f"{topic} on {np.dtype(dtype)} of shape {np.shape(shaped)}")
 
 
 # %% [markdown]
@@ -246,6 +256,8 @@ def test_unit_relu():
     big = Tensor([[0.5, 3.0, 250.0], [-7.0, 1e6, -1e-3]])
     expect_close(run_forward(ReLU(), big, "ReLU").data, [[0.5, 3.0, 250.0], [0, 1e6, 0]],
                  "ReLU must pass positive values through unchanged (no clipping)", big.data, rtol=0, atol=0)
+    positive = Tensor([0.5, 2.0])                   # nothing to change, but still a new Tensor
+    expect_close(run_forward(ReLU(), positive, "ReLU").data, [0.5, 2.0], "ReLU", positive.data, rtol=0, atol=0)
     check_dtypes(ReLU, "ReLU")
     extremes = Tensor(np.array([-np.inf, np.inf, np.nan], dtype=np.float32))
     expect_close(run_forward(ReLU(), extremes, "ReLU").data, [0, np.inf, np.nan],
@@ -378,6 +390,17 @@ def test_unit_sigmoid_backward():
     numeric = (1 / (1 + np.exp(-(values + h))) - 1 / (1 + np.exp(-(values - h)))) / (2 * h) * grad
     expect_close(result, numeric, "Sigmoid.backward vs central differences", values, rtol=1e-6, atol=1e-9)
     assert abs(result[0, 2] - 0.75) < 1e-12, "σ'(0) = 0.25, times a gradient of 3 gives 0.75"
+    sigmoid = Sigmoid()
+    run_forward(sigmoid, Tensor(values.astype(np.float32)), "Sigmoid")
+    for grad_dtype in (np.float32, np.float64):
+        run_backward(sigmoid, Tensor(grad.astype(grad_dtype)), f"Sigmoid.backward on float32 (grad {np.dtype(grad_dtype)})")
+    try:
+        sigmoid.backward(Tensor(np.ones(3)))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("Sigmoid.backward must refuse a gradient whose shape differs from the output's "
+                             "(self.saved(grad_output) checks that for you)")
     print("✅ Sigmoid.backward: matches σ(1 − σ) and numerical derivatives")
 
 
@@ -435,9 +458,14 @@ def test_unit_tanh():
                  rtol=1e-12, atol=0)
     check_dtypes(Tanh, "Tanh")
     for dtype in (np.float32, np.float64):
-        extreme = Tensor(np.array([-1000.0, -100.0, 100.0, 1000.0, -np.inf, np.inf], dtype=dtype))
+        extreme = Tensor(np.array([-1000.0, -100.0, 100.0, 1000.0, -np.inf, np.inf, np.nan], dtype=dtype))
         out = run_forward(Tanh(), extreme, f"Tanh on large {np.dtype(dtype)} inputs").data
-        expect_close(out, [-1, -1, 1, 1, -1, 1], "Tanh should approach ±1", extreme.data, rtol=0, atol=0)
+        expect_close(out, [-1, -1, 1, 1, -1, 1, np.nan], "Tanh should approach ±1 (and keep nan)", extreme.data,
+                     rtol=0, atol=0)
+        small = np.array([1e-8, -1e-5, 1e-3], dtype=dtype)      # 1 − (…) formulas lose these entirely
+        out = run_forward(Tanh(), Tensor(small), f"Tanh on tiny {np.dtype(dtype)} inputs").data
+        expect_close(out, [math.tanh(v) for v in small], f"Tanh near 0 ({np.dtype(dtype)}) must keep its precision",
+                     small, rtol=4 * np.finfo(dtype).eps, atol=0)
     matrix = Tensor([[-1.0, 2.0], [0.5, -0.5]])
     out = run_forward(Tanh(), matrix, "Tanh").data
     assert np.allclose(out[1, 0], -out[1, 1]), "tanh(−x) should equal −tanh(x)"
@@ -538,7 +566,9 @@ def test_unit_softmax():
     cols = run_forward(Softmax(dim=0), batch, "Softmax(dim=0)").data
     expect_close(cols.sum(axis=0), [1, 1, 1], "Softmax(dim=0) must make each column sum to 1 — column",
                  [0, 1, 2], rtol=1e-12)
-    check_dtypes(Softmax, "Softmax")
+    by_column = np.exp(batch.data) / np.exp(batch.data).sum(axis=0)
+    expect_close(cols, by_column, "Softmax(dim=0) (max, exp and sum all along dim)", batch.data, rtol=1e-12)
+    check_dtypes(Softmax, "Softmax", scalar=False)
 
     large = Tensor([[1000.0, 1001.0, 1002.0], [-1000.0, -1001.0, -1002.0]])
     out = run_forward(Softmax(), large, "Softmax on scores of ±1000").data
@@ -547,6 +577,11 @@ def test_unit_softmax():
     masked = Tensor(np.array([[0.0, -np.inf, 0.0]], dtype=np.float32))
     expect_close(run_forward(Softmax(), masked, "Softmax with a -inf entry").data, [[0.5, 0.0, 0.5]],
                  "a -inf score gets probability exactly 0", masked.data, rtol=0, atol=0)
+    all_masked = Tensor(np.array([[-np.inf, -np.inf], [0.0, 0.0]], dtype=np.float32))
+    out = run_forward(Softmax(), all_masked, "Softmax on a row that is all -inf (compute it inside "
+                      "np.errstate(invalid='ignore'))").data
+    expect_close(out, [[np.nan, np.nan], [0.5, 0.5]], "a row of only -inf has no distribution: nan, as in PyTorch",
+                 all_masked.data, rtol=0, atol=0)
     print("✅ Softmax: values, rows sum to 1, dim, dtypes, ±1000, masked entries")
 
 
@@ -566,6 +601,9 @@ def test_unit_softmax_backward():
         expected = np.stack([(np.diag(r) - np.outer(r, r)) @ v for r, v in zip(yy, gg)])
         expected = expected if dim == -1 else expected.T
         expect_close(result, expected, f"Softmax(dim={dim}).backward vs the Jacobian", scores, rtol=1e-9, atol=1e-12)
+    softmax = Softmax()
+    run_forward(softmax, Tensor(scores.astype(np.float32)), "Softmax")
+    run_backward(softmax, Tensor(grad), "Softmax.backward on float32 with a float64 gradient")
     softmax = Softmax()
     run_forward(softmax, Tensor(scores), "Softmax")
     uniform = run_backward(softmax, Tensor(np.ones_like(scores)), "Softmax.backward").data
@@ -637,6 +675,9 @@ def test_unit_leaky_relu():
     out = run_forward(LeakyReLU(0.2), Tensor(values), "LeakyReLU(0.2)").data
     expect_close(out, np.where(values > 0, values, 0.2 * values), "LeakyReLU(negative_slope=0.2)", values,
                  rtol=1e-12)
+    out = run_forward(LeakyReLU(2.0), Tensor(values), "LeakyReLU(2.0)").data
+    expect_close(out, np.where(values > 0, values, 2.0 * values), "LeakyReLU(negative_slope=2.0) — a slope above 1",
+                 values, rtol=1e-12)
     out = run_forward(LeakyReLU(0.0), Tensor(values), "LeakyReLU(0.0)").data
     expect_close(out, np.maximum(values, 0), "LeakyReLU with slope 0 should be ReLU", values, rtol=0, atol=0)
     check_dtypes(LeakyReLU, "LeakyReLU")
@@ -700,6 +741,9 @@ def test_unit_silu():
         out = run_forward(SiLU(), extreme, f"SiLU on large {np.dtype(dtype)} inputs").data
         expect_close(out, [0.0, -100 * math.exp(-100), 100.0, 1000.0], "SiLU", extreme.data, rtol=1e-5,
                      atol=100 * np.finfo(dtype).tiny)   # σ(−100) is subnormal in float32
+    infinite = Tensor(np.array([-np.inf, np.inf, np.nan], dtype=np.float32))
+    expect_close(run_forward(SiLU(), infinite, "SiLU on -inf, inf, nan").data, [np.nan, np.inf, np.nan],
+                 "SiLU(−inf) = −inf·0 = nan as in PyTorch; SiLU(inf) = inf", infinite.data, rtol=0, atol=0)
     print("✅ SiLU: values, large inputs, dtypes")
 
 
@@ -808,15 +852,22 @@ def test_unit_gelu():
     out = run_forward(GELU(), Tensor(np.array(values)), "GELU").data
     expect_close(out, exact, "GELU (exact)", values, rtol=1e-12, atol=0)
     c = math.sqrt(2 / math.pi)
-    approx = [0.5 * v * (1 + math.tanh(c * (v + 0.044715 * v ** 3))) for v in values]
-    out = run_forward(GELU(approximate="tanh"), Tensor(np.array(values)), "GELU(approximate='tanh')").data
-    expect_close(out, approx, "GELU(approximate='tanh')", values, rtol=1e-9, atol=1e-15)
+    tails = values + [-10.0]                                  # ½x(1 + tanh u) cancels to 0 out here
+    approx = [v / (1 + math.exp(-2 * c * (v + 0.044715 * v ** 3))) for v in tails]
+    out = run_forward(GELU(approximate="tanh"), Tensor(np.array(tails)), "GELU(approximate='tanh')").data
+    expect_close(out, approx, "GELU(approximate='tanh') (use x·σ(2u): 1 + tanh(u) cancels for x ≪ 0)", tails,
+                 rtol=1e-12, atol=0)
+    low = np.array([-9.0, -5.0, -3.0], dtype=np.float32)
+    out = run_forward(GELU(), Tensor(low), "GELU on float32").data
+    expect_close(out, [float(v) * 0.5 * math.erfc(-float(v) / math.sqrt(2)) for v in low],
+                 "GELU in float32 (evaluate Φ with the provided _normal_cdf)", low, rtol=3 * 2.0 ** -23, atol=0)
     check_dtypes(GELU, "GELU")
     check_dtypes(lambda: GELU(approximate="tanh"), "GELU(approximate='tanh')")
     for approximate in ("none", "tanh"):
-        extreme = Tensor(np.array([-1000.0, 1000.0, 1e15], dtype=np.float32))
+        extreme = Tensor(np.array([-1000.0, 1000.0, 1e15, -np.inf, np.inf, np.nan], dtype=np.float32))
         out = run_forward(GELU(approximate=approximate), extreme, f"GELU({approximate!r}) on large inputs").data
-        expect_close(out, [0.0, 1000.0, 1e15], f"GELU({approximate!r}) ≈ x for large x, 0 for very negative x",
+        expect_close(out, [0.0, 1000.0, 1e15, np.nan, np.inf, np.nan],
+                     f"GELU({approximate!r}) ≈ x for large x, 0 for very negative x, nan at −inf as in PyTorch",
                      extreme.data, rtol=1e-6, atol=0)
     print("✅ GELU: exact and tanh modes, dtypes, large inputs")
 
