@@ -268,3 +268,17 @@ def test_constructor_arguments_are_checked():
     with pytest.raises(TypeError, match="negative_slope"):
         LeakyReLU("0.1")
     assert repr(Softmax(dim=0)) == "Softmax(dim=0)" and repr(GELU("tanh")) == "GELU(approximate='tanh')"
+
+
+def test_bad_arguments_and_integer_tensors_are_refused_by_name():
+    with pytest.raises(TypeError, match="floating-point data, got a Tensor of dtype int64"):
+        GELU()(Tensor([1, 2], dtype=np.int64))
+    with pytest.raises(ValueError, match="finite"):
+        LeakyReLU(float("nan"))
+    assert LeakyReLU(np.int64(0)).negative_slope == 0.0
+    with pytest.raises(TypeError, match="dim"):
+        Softmax(dim=True)
+    with pytest.raises(ValueError, match=r"Softmax\(dim=2\) is out of range for a tensor of shape \(2, 3\)"):
+        Softmax(dim=2)(Tensor(np.zeros((2, 3))))
+    from tinytorch.core.activations import erfc
+    assert np.allclose(erfc(np.array([0, 1])), [1.0, 0.157299207050285])

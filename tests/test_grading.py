@@ -69,6 +69,11 @@ MUTANTS = {
                                                       "pick = np.maximum"), "test-leaky-relu", "slope above 1"),
     "silu_warns_at_minus_inf": (reference_with("silu-class", 'with np.errstate(invalid="ignore"):', "if True:"),
                                 "test-silu", "invalid value"),
+    "imports_the_reference_package": (lambda r: submissions.replace_code(
+        r, "sigmoid-class", submissions.cell(r, "sigmoid-class").source.split("    ### BEGIN SOLUTION\n", 1)[1]
+        .split("    ### END SOLUTION", 1)[0],
+        "    from tinytorch.core.activations import _sigmoid as reference\n    return reference(a)\n"),
+        "test-sigmoid", "tinytorch.core.activations"),
     "gelu_tanh_cancelling_formula": (reference_with("gelu-class", "out = _sigmoid(v)\n                out *= a",
                                                     "out = 0.5 * a * (1 + np.tanh(v / 2))"),
                                      "test-gelu", "x·σ(2u)"),
@@ -279,3 +284,17 @@ def test_other_modules_release_and_grade_like_module_02(module, tmp_path):
     assert set(failed) == graded, set(failed) ^ graded
     for grade_id, error in failed.items():
         assert error.ename == "AssertionError" and "not implemented yet" in error.evalue, (grade_id, error.evalue)
+
+
+def test_a_regrade_that_fails_forgets_the_earlier_grade(course, tmp_path):
+    student = tmp_path / "regraded.ipynb"
+    shutil.copy(ROOT / "submissions" / ACTIVATIONS.name / "reference.ipynb", student)
+    grade.grade(ACTIVATIONS, course["root"], tmp_path)
+    assert (course["root"] / "autograded" / "regraded" / ACTIVATIONS.name).exists()
+    shutil.copy(ROOT / "submissions" / ACTIVATIONS.name / "malformed_json.ipynb", student)
+    outcomes, table = grade.grade(ACTIVATIONS, course["root"], tmp_path)
+    assert not outcomes[0].graded and "regraded" not in table
+    assert not (course["root"] / "autograded" / "regraded" / ACTIVATIONS.name).exists()
+    rows = list(csv.DictReader(report.report(course["root"], to=tmp_path / "grades.csv").open()))
+    score = [float(r["score"]) for r in rows if r["student_id"] == "regraded" and r["assignment"] == ACTIVATIONS.name]
+    assert score in ([], [0.0]), f"the old full score survived a failed regrade: {score}"

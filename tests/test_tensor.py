@@ -71,3 +71,10 @@ def test_matmul_reductions_reshape_transpose():
     with pytest.raises(ValueError, match="cannot reshape"):
         x.reshape(4, 2)
     assert x.T.shape == (3, 2) and Tensor(np.zeros((2, 3, 4))).transpose(1, 0, 2).shape == (3, 2, 4)
+
+
+def test_transpose_takes_a_tuple_and_batched_matmul_errors_name_the_batch():
+    t = Tensor(np.zeros((2, 3, 4)))
+    assert t.transpose((2, 0, 1)).shape == (4, 2, 3) == t.transpose(2, 0, 1).shape
+    with pytest.raises(ValueError, match="batch dimensions"):
+        Tensor(np.zeros((2, 3, 4))) @ Tensor(np.zeros((3, 4, 5)))

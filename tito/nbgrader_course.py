@@ -18,9 +18,15 @@ warnings.filterwarnings("ignore", message=r".*not in session.*")
 
 # nbgrader runs `alembic` as a program to set up the gradebook: it must be on PATH.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-# Kernels started for grading import the course's own package (the reference tinytorch), wherever
-# the course folder is and whether or not tinytorch is installed.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+def grading_package(course, module_dir):
+    """The tinytorch a submission of this module is graded against: the one in its student kit
+    (earlier modules only). The reference package next to the course must not be importable,
+    or `from tinytorch.core.activations import ...` would earn points for the instructor's code."""
+    kit = Path(course) / "kits" / module_dir.name
+    if not (kit / "tinytorch" / "__init__.py").is_file():
+        raise SystemExit(f"tito: {module_dir.name} has no student kit in {course}: run `tito release` first")
+    return kit.resolve()
 
 
 # ipykernel 7 warns on every start that its local TCP transport is unencrypted; that line on the

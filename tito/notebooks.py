@@ -6,7 +6,6 @@ nbgrader grade_id when it has one, otherwise a short hash of its source; the ker
 nbgrader needs is always set.
 """
 import hashlib
-import json
 
 import jupytext
 import nbformat
@@ -58,14 +57,3 @@ def py_to_ipynb(py_path, ipynb_path=None):
     """Convert one source file; returns (ipynb path, whether it changed)."""
     ipynb_path = ipynb_path or py_path.with_suffix(".ipynb")
     return ipynb_path, write_if_changed(ipynb_path, notebook_text(read_source(py_path)))
-
-
-def ipynb_to_py(ipynb_path, py_path=None):
-    """The reverse direction (a student who worked in the notebook); outputs are dropped."""
-    py_path = py_path or ipynb_path.with_suffix(".py")
-    nb = nbformat.read(ipynb_path, as_version=4)
-    return py_path, write_if_changed(py_path, jupytext.writes(nb, fmt="py:percent"))
-
-
-def load_json(path):
-    return json.loads(path.read_text())

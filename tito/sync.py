@@ -35,7 +35,8 @@ class SyncConflict(SystemExit):
 
 
 def fingerprint(nb):
-    cells = [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
+    # trailing whitespace is not an edit (jupytext drops a cell's trailing blank lines)
+    cells = [(c.cell_type, c.source.rstrip(), c.metadata.get("nbgrader")) for c in nb.cells]
     return hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()
 
 
@@ -100,8 +101,8 @@ def sync(module_dir, keep=None):
             raise SyncConflict(
                 f"tito export: {module_dir.name}: {py.name} and {ipynb.name} differ and {why}, so copying "
                 f"either over the other could lose work. Nothing was written.\n"
-                f"  Keep the .py:      python -m tito export {module_dir.name[:2]} --keep py\n"
-                f"  Keep the notebook: python -m tito export {module_dir.name[:2]} --keep ipynb\n"
+                f"  Keep the .py:      python3 make.py tito export {module_dir.name[:2]} --keep py\n"
+                f"  Keep the notebook: python3 make.py tito export {module_dir.name[:2]} --keep ipynb\n"
                 f"  (the file replaced is first saved as a timestamped .bak copy)")
         if py_changed:
             notebook_from_py(py, ipynb)

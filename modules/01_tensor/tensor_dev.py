@@ -36,11 +36,14 @@
 # Setup (not exported): use the `tinytorch` folder of the course this notebook sits in (the
 # repository, or your student kit) — found by searching upwards — and fall back to an
 # installed package. It searches from the working directory as well as from this file,
-# because Jupyter defines no `__file__`.
+# because Jupyter defines no `__file__`. The autograder names the folder to use instead
+# (TINYTORCH_HOME: the earlier modules' package, without this module's solutions).
+import os
 import sys
 from pathlib import Path
 
-_starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
+_starts = [Path(os.environ["TINYTORCH_HOME"])] if os.environ.get("TINYTORCH_HOME") else \
+    [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
 for _folder in [p for start in _starts for p in (start, *start.parents)]:
     if (_folder / "tinytorch" / "__init__.py").is_file():
         if str(_folder) not in sys.path:
@@ -60,7 +63,9 @@ import numpy as np
 # Deep-learning frameworks settle one question up front: **which number type?**
 # PyTorch's default is 32-bit float: half the memory of float64, and what GPUs are built for.
 #
-# Our rule (the same as `torch.tensor` for floats):
+# Our rule (float data follow PyTorch's default float dtype, `torch.get_default_dtype()`; unlike
+# `torch.tensor`, integer data become float32 too, because every operation in this course is
+# floating-point):
 #
 # | you pass | `dtype` you get |
 # |---|---|
@@ -195,7 +200,8 @@ def run_test(test):
         frame = missing.__traceback__
         while frame.tb_next:
             frame = frame.tb_next
-        raise not_done(frame.tb_frame.f_code.co_qualname) from None
+        code = frame.tb_frame.f_code
+        raise not_done(getattr(code, "co_qualname", code.co_name)) from None
 
 
 # %% nbgrader={"grade": true, "grade_id": "test-tensor-creation", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
@@ -360,12 +366,14 @@ def matmul(a, b):
     a, b = Tensor(a), Tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs at least 1-d tensors, got shapes {a.shape} and {b.shape}; use * for scalars")
+    inner_a, inner_b = a.shape[-1], (b.shape[-2] if b.ndim > 1 else b.shape[0])
+    if inner_a != inner_b:
+        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: inner sizes {inner_a} and {inner_b} differ")
     try:
         return Tensor(np.matmul(a.data, b.data))
     except ValueError:
-        raise ValueError(
-            f"cannot matmul shapes {a.shape} @ {b.shape}: inner sizes {a.shape[-1]} and "
-            f"{b.shape[-2] if b.ndim > 1 else b.shape[0]} differ") from None
+        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: "
+                         f"the batch dimensions {a.shape[:-2]} and {b.shape[:-2]} do not broadcast") from None
     ### END SOLUTION
 
 
@@ -410,7 +418,7 @@ if __name__ == "__main__":
 # relies on this). `reshape` and transpose rearrange the same numbers without changing them.
 #
 # ### Build
-# Implement the four methods; each returns a new Tensor.
+# Implement the five functions; each returns a new Tensor.
 
 # %% nbgrader={"grade": false, "grade_id": "tensor-reductions", "locked": false, "schema_version": 3, "solution": true, "task": false}
 #| export
@@ -452,6 +460,8 @@ def _reshape(self, *shape):
 def _transpose(self, *axes):
     """Reverse the dimensions (or permute them as `axes` says); `t.T` is `t.transpose()`."""
     ### BEGIN SOLUTION
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])                   # t.transpose((2, 0, 1)) like t.transpose(2, 0, 1)
     return Tensor(np.transpose(self.data, axes or None))
     ### END SOLUTION
 

@@ -51,11 +51,14 @@
 # Setup (not exported): use the `tinytorch` folder of the course this notebook sits in (the
 # repository, or your student kit) — found by searching upwards — and fall back to an
 # installed package. It searches from the working directory as well as from this file,
-# because Jupyter defines no `__file__`.
+# because Jupyter defines no `__file__`. The autograder names the folder to use instead
+# (TINYTORCH_HOME: the earlier modules' package, without this module's solutions).
+import os
 import sys
 from pathlib import Path
 
-_starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
+_starts = [Path(os.environ["TINYTORCH_HOME"])] if os.environ.get("TINYTORCH_HOME") else \
+    [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
 for _folder in [p for start in _starts for p in (start, *start.parents)]:
     if (_folder / "tinytorch" / "__init__.py").is_file():
         if str(_folder) not in sys.path:
@@ -78,8 +81,9 @@ from tinytorch.core.tensor import Tensor
 # on friendly inputs. Ours promise:
 #
 # - **Tensor in, Tensor out**, same shape; anything else in gets a `TypeError` that says so.
-# - **dtype kept:** float32 in → float32 out, float64 → float64. (Integer and bool data never
-#   reach an activation: `Tensor` stores them as float32 — see module 01.)
+# - **dtype kept:** float32 in → float32 out, float64 → float64. (Integer and bool data become
+#   float32 when you make a Tensor — see module 01; a Tensor forced to an integer dtype gets a
+#   `TypeError` naming it.)
 # - **The input is never modified.**
 # - **Extremes behave like PyTorch:** ±inf give the limits (σ(−inf) = 0, tanh(inf) = 1), nan
 #   stays nan, and **NumPy never prints a warning** — a warning is a symptom of an
@@ -88,8 +92,8 @@ from tinytorch.core.tensor import Tensor
 #   returns the gradient of the loss with respect to that input, given the gradient with
 #   respect to the output (the chain rule, one link at a time).
 #
-# The base class below enforces the first and last points once, so each activation only
-# writes its math. It is provided — read it, then build the activations.
+# The base class below checks the input and saves what `backward` needs once, so each
+# activation only writes its math. It is provided — read it, then build the activations.
 
 # %% nbgrader={"grade": false, "grade_id": "activation-base", "locked": true, "schema_version": 3, "solution": false, "task": false}
 #| export
@@ -103,6 +107,9 @@ class Activation:
         if not isinstance(x, Tensor):
             raise TypeError(f"{type(self).__name__} expects a Tensor, got {type(x).__name__}; "
                             f"wrap the data first: Tensor(...)")
+        if x.dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__} needs floating-point data, got a Tensor of dtype {x.dtype}; "
+                            f"convert it, e.g. Tensor(data, dtype=np.float32)")
         out = self.forward(x)
         self.input, self.output = x, out
         return out
@@ -136,14 +143,24 @@ def show(values):
     return np.array2string(np.asarray(values), precision=4, threshold=8)
 
 
+def unfinished(error):
+    """The function that raised NotImplementedError (the YOUR CODE HERE part still to do)."""
+    frame = error.__traceback__
+    while frame.tb_next:
+        frame = frame.tb_next
+    code = frame.tb_frame.f_code
+    return getattr(code, "co_qualname", code.co_name)
+
+
 def run_forward(activation, x, topic):
     """Call activation(x) with NumPy's silent floating-point problems turned into errors."""
     before = x.data.copy()
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             out = activation(x)
-    except NotImplementedError:
-        raise AssertionError(f"{topic} is not implemented yet — fill in YOUR CODE HERE above, then rerun") from None
+    except NotImplementedError as missing:
+        raise AssertionError(f"{topic}: {unfinished(missing)} is not implemented yet — fill in YOUR CODE HERE "
+                             f"above, then rerun") from None
     except FloatingPointError as error:
         raise AssertionError(
             f"{topic} on input {show(x.data)} ({x.dtype}) made NumPy report '{error}': an intermediate value "
@@ -166,8 +183,9 @@ def run_backward(activation, grad, topic):
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             result = activation.backward(grad)
-    except NotImplementedError:
-        raise AssertionError(f"{topic} is not implemented yet — fill in YOUR CODE HERE above, then rerun") from None
+    except NotImplementedError as missing:
+        raise AssertionError(f"{topic}: {unfinished(missing)} is not implemented yet — fill in YOUR CODE HERE "
+                             f"above, then rerun") from None
     except FloatingPointError as error:
         raise AssertionError(f"{topic} made NumPy report '{error}'") from None
     assert isinstance(result, Tensor), f"{topic} must return a Tensor, got {type(result).__name__}"
@@ -312,7 +330,7 @@ def _sigmoid(a):
     """
     ### BEGIN SOLUTION
     # One buffer, reused in place: this is memory-bound work, so fewer passes = faster.
-    z = np.abs(a, out=np.empty_like(a))    # out= also keeps a 0-d input a 0-d array
+    z = np.abs(a, out=np.empty_like(a))    # a fresh buffer we may overwrite
     np.negative(z, out=z)
     np.exp(z, out=z)                       # z = e^(−|a|) in (0, 1]: cannot overflow
     top = np.maximum(z, a >= 0)            # 1 where a >= 0, z where a < 0 (faster than np.where)
@@ -517,9 +535,14 @@ class Softmax(Activation):
     """
 
     def __init__(self, dim=-1):
-        if not isinstance(dim, (int, np.integer)):
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
             raise TypeError(f"Softmax(dim=...) takes an integer axis, got {dim!r}")
         self.dim = int(dim)
+
+    def __call__(self, x):
+        if isinstance(x, Tensor) and not -max(x.ndim, 1) <= self.dim < max(x.ndim, 1):
+            raise ValueError(f"Softmax(dim={self.dim}) is out of range for a tensor of shape {x.shape}")
+        return super().__call__(x)
 
     def forward(self, x):
         """TODO: subtract the max along self.dim (keepdims=True), exponentiate, divide by the sum.
@@ -641,8 +664,10 @@ class LeakyReLU(Activation):
     """
 
     def __init__(self, negative_slope=0.01):
-        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.floating)):
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.integer, np.floating)):
             raise TypeError(f"LeakyReLU(negative_slope=...) takes a number, got {negative_slope!r}")
+        if not math.isfinite(negative_slope):
+            raise ValueError(f"LeakyReLU(negative_slope=...) must be finite, got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
@@ -761,13 +786,14 @@ if __name__ == "__main__":
 #
 # `GELU_tanh(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`
 #
-# **Numerics.** Two traps. (1) `np.sqrt(2)` and `np.pi` are float64 *NumPy* scalars that
-# can promote float32 arrays to float64; Python floats (`math.sqrt(2)`, `math.pi`) do not.
+# **Numerics.** Two traps. (1) `np.sqrt(2)` returns a float64 *NumPy* scalar, which promotes
+# float32 arrays to float64; Python floats (`math.sqrt(2)`, `math.pi`, even `np.pi`) do not.
 # (2) For very negative x, `1 + tanh(u)` subtracts two nearly equal numbers and loses every
 # digit; since `1 + tanh(u) = 2σ(2u)`, write the approximation as `x · σ(2u)` with your
-# safe sigmoid instead. `x³` can overflow float32 for |x| > 7·10^12: compute u inside
-# `np.errstate(over="ignore")` (tanh of ±inf is still ±1). The helpers `erfc` and
-# `_normal_cdf` (Φ) below are provided.
+# safe sigmoid instead. `x³` can overflow float32 for |x| > 7·10^12, and at x = −inf the
+# product x·Φ(x) is −inf·0 = nan (PyTorch's answer too): compute inside
+# `np.errstate(over="ignore", invalid="ignore")`. The helpers `erfc` and `_normal_cdf` (Φ)
+# below are provided.
 #
 # **Derivative** (provided): exact, Φ(x) + x·φ(x) with φ the normal density.
 
@@ -779,14 +805,15 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
 def erfc(a):
-    """Complementary error function of a float array, elementwise, in the array's dtype.
+    """Complementary error function, elementwise, in the array's float dtype (float64 for integers).
 
     Uses the C library's erfc (math.erfc) in float64: correctly rounded for practical purposes
     in both dtypes. It runs at Python speed (~0.1 µs per element), which is why GELU's
     approximate='tanh' mode exists.
     """
     a = np.asarray(a)
-    return np.asarray(_erfc_object(a.astype(np.float64)), dtype=np.float64).astype(a.dtype)
+    dtype = a.dtype if a.dtype.kind == "f" else np.float64
+    return np.asarray(_erfc_object(a.astype(np.float64)), dtype=np.float64).astype(dtype)
 
 
 def _normal_cdf(a):
@@ -878,7 +905,7 @@ if __name__ == "__main__":
 # %% [markdown]
 # ### Reflect
 # Exact GELU calls erfc once per element at Python speed; the tanh form is pure NumPy.
-# When would you accept the approximation's error (about 10^−4 at most) for the speed?
+# When would you accept the approximation's error (up to about 5·10^−4) for the speed?
 
 # %% [markdown]
 # ## 8. All together
@@ -933,7 +960,7 @@ def test_module_activation_tensor_integration():
         activated = ReLU()(layer_output)
         Softmax()(layer_output)
     except NotImplementedError as missing:
-        raise AssertionError(f"{missing} is not implemented yet — this check needs ReLU and Softmax") from None
+        raise AssertionError(f"{unfinished(missing)} is not implemented yet — this check needs ReLU and Softmax") from None
     assert isinstance(activated, Tensor) and np.array_equal(activated.data, [[1, 0, 3], [0, 2, 0]])
     final = ReLU()(Tensor([1.0, 2.0, 3.0]) * Tensor([4.0, 5.0, 6.0])) + 1
     assert np.array_equal(final.data, [5.0, 11.0, 19.0]), f"Tensor ops around an activation: {final.data}"
@@ -1098,7 +1125,7 @@ if __name__ == "__main__":
     try:
         benchmark_activation_suite(shape=(500, 500), iterations=10)
     except NotImplementedError as missing:
-        print(f"Skipped the measurements: {missing} is not implemented yet.")
+        print(f"Skipped the measurements: {unfinished(missing)} is not implemented yet.")
 
 # %% [markdown]
 # ## 10. See them — every activation next to its derivative
@@ -1143,7 +1170,7 @@ if __name__ == "__main__":
     try:
         figure = plot_activations()
     except NotImplementedError as missing:
-        print(f"Skipped the plot: {missing} is not implemented yet.")
+        print(f"Skipped the plot: {unfinished(missing)} is not implemented yet.")
 
 # %% [markdown]
 # ## Reflect: ML-systems questions
@@ -1164,11 +1191,12 @@ if __name__ == "__main__":
 #
 # ## Summary
 #
-# You built seven activations with their derivatives, each keeping one numeric contract:
-# Tensor in and out, dtype kept, input untouched, ±inf and nan like PyTorch, and never an
-# overflow — by never exponentiating a positive number, subtracting the row maximum, and
-# choosing formulas that do not cancel. You checked derivatives against both formulas and
-# finite differences, and measured cost against the memory roofline.
+# You built seven activations, each keeping one numeric contract: Tensor in and out, dtype
+# kept, input untouched, ±inf and nan like PyTorch, and never an overflow — by never
+# exponentiating a positive number, subtracting the row maximum, and choosing formulas that
+# do not cancel. You wrote the derivatives of Sigmoid and Softmax (read the others next to
+# their forwards), checked them against formulas, finite differences and the full Jacobian,
+# and measured cost against the memory roofline.
 #
 # **Next:** module 03 (layers) imports these activations from `tinytorch.core.activations`
 # and shows numerically why a network without them cannot solve XOR.

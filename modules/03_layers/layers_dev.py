@@ -53,17 +53,20 @@
 #
 # **Before you start:** this module uses your activations through the *package*
 # (`tinytorch.core.activations`), not through module 02's notebook. Finish module 02 and run
-# `python -m tito export`; the second cell below checks that and tells you if it is missing.
+# `python3 make.py tito export`; the second cell below checks that and tells you if it is missing.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Setup (not exported): use the `tinytorch` folder of the course this notebook sits in (the
 # repository, or your student kit) — found by searching upwards — and fall back to an
 # installed package. It searches from the working directory as well as from this file,
-# because Jupyter defines no `__file__`.
+# because Jupyter defines no `__file__`. The autograder names the folder to use instead
+# (TINYTORCH_HOME: the earlier modules' package, without this module's solutions).
+import os
 import sys
 from pathlib import Path
 
-_starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
+_starts = [Path(os.environ["TINYTORCH_HOME"])] if os.environ.get("TINYTORCH_HOME") else \
+    [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
 for _folder in [p for start in _starts for p in (start, *start.parents)]:
     if (_folder / "tinytorch" / "__init__.py").is_file():
         if str(_folder) not in sys.path:
@@ -77,7 +80,7 @@ for _folder in [p for start in _starts for p in (start, *start.parents)]:
 from tinytorch.core.tensor import Tensor
 
 _MISSING_ACTIVATIONS = ("tinytorch.core.activations is missing or incomplete: finish module 02 "
-                        "and export it (python -m tito export) first")
+                        "and export it (python3 make.py tito export) first")
 try:
     from tinytorch.core.activations import ReLU as _ReLU, Sigmoid as _Sigmoid, Softmax as _Softmax
 
@@ -175,7 +178,7 @@ def expect_close(got, expected, topic, rtol=1e-5, atol=1e-6):
 #
 # We use **PyTorch's default** so that a freshly built `Linear` behaves like
 # `torch.nn.Linear` (same distribution of weights *and* bias), which makes results
-# comparable with the framework you will use later. Its variance is 1/3 of what ReLU needs to
+# comparable with the framework you will use later. Its variance is 1/6 of what ReLU needs to
 # keep the signal scale constant, so very deep ReLU stacks shrink their signals — the demo
 # after the test measures that, and it is exactly why He initialisation exists.
 #

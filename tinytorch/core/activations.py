@@ -22,6 +22,9 @@ class Activation:
         if not isinstance(x, Tensor):
             raise TypeError(f"{type(self).__name__} expects a Tensor, got {type(x).__name__}; "
                             f"wrap the data first: Tensor(...)")
+        if x.dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__} needs floating-point data, got a Tensor of dtype {x.dtype}; "
+                            f"convert it, e.g. Tensor(data, dtype=np.float32)")
         out = self.forward(x)
         self.input, self.output = x, out
         return out
@@ -78,7 +81,7 @@ def _sigmoid(a):
     """
     ### BEGIN SOLUTION
     # One buffer, reused in place: this is memory-bound work, so fewer passes = faster.
-    z = np.abs(a, out=np.empty_like(a))    # out= also keeps a 0-d input a 0-d array
+    z = np.abs(a, out=np.empty_like(a))    # a fresh buffer we may overwrite
     np.negative(z, out=z)
     np.exp(z, out=z)                       # z = e^(−|a|) in (0, 1]: cannot overflow
     top = np.maximum(z, a >= 0)            # 1 where a >= 0, z where a < 0 (faster than np.where)
@@ -135,9 +138,14 @@ class Softmax(Activation):
     """
 
     def __init__(self, dim=-1):
-        if not isinstance(dim, (int, np.integer)):
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
             raise TypeError(f"Softmax(dim=...) takes an integer axis, got {dim!r}")
         self.dim = int(dim)
+
+    def __call__(self, x):
+        if isinstance(x, Tensor) and not -max(x.ndim, 1) <= self.dim < max(x.ndim, 1):
+            raise ValueError(f"Softmax(dim={self.dim}) is out of range for a tensor of shape {x.shape}")
+        return super().__call__(x)
 
     def forward(self, x):
         """TODO: subtract the max along self.dim (keepdims=True), exponentiate, divide by the sum.
@@ -174,8 +182,10 @@ class LeakyReLU(Activation):
     """
 
     def __init__(self, negative_slope=0.01):
-        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.floating)):
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.integer, np.floating)):
             raise TypeError(f"LeakyReLU(negative_slope=...) takes a number, got {negative_slope!r}")
+        if not math.isfinite(negative_slope):
+            raise ValueError(f"LeakyReLU(negative_slope=...) must be finite, got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
@@ -228,14 +238,15 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
 def erfc(a):
-    """Complementary error function of a float array, elementwise, in the array's dtype.
+    """Complementary error function, elementwise, in the array's float dtype (float64 for integers).
 
     Uses the C library's erfc (math.erfc) in float64: correctly rounded for practical purposes
     in both dtypes. It runs at Python speed (~0.1 µs per element), which is why GELU's
     approximate='tanh' mode exists.
     """
     a = np.asarray(a)
-    return np.asarray(_erfc_object(a.astype(np.float64)), dtype=np.float64).astype(a.dtype)
+    dtype = a.dtype if a.dtype.kind == "f" else np.float64
+    return np.asarray(_erfc_object(a.astype(np.float64)), dtype=np.float64).astype(dtype)
 
 
 def _normal_cdf(a):

@@ -144,12 +144,14 @@ def matmul(a, b):
     a, b = Tensor(a), Tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs at least 1-d tensors, got shapes {a.shape} and {b.shape}; use * for scalars")
+    inner_a, inner_b = a.shape[-1], (b.shape[-2] if b.ndim > 1 else b.shape[0])
+    if inner_a != inner_b:
+        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: inner sizes {inner_a} and {inner_b} differ")
     try:
         return Tensor(np.matmul(a.data, b.data))
     except ValueError:
-        raise ValueError(
-            f"cannot matmul shapes {a.shape} @ {b.shape}: inner sizes {a.shape[-1]} and "
-            f"{b.shape[-2] if b.ndim > 1 else b.shape[0]} differ") from None
+        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: "
+                         f"the batch dimensions {a.shape[:-2]} and {b.shape[:-2]} do not broadcast") from None
     ### END SOLUTION
 
 
@@ -195,6 +197,8 @@ def _reshape(self, *shape):
 def _transpose(self, *axes):
     """Reverse the dimensions (or permute them as `axes` says); `t.T` is `t.transpose()`."""
     ### BEGIN SOLUTION
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])                   # t.transpose((2, 0, 1)) like t.transpose(2, 0, 1)
     return Tensor(np.transpose(self.data, axes or None))
     ### END SOLUTION
 

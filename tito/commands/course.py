@@ -16,8 +16,13 @@ from tito.paths import ROOT, module_dirs
 HELP = "the whole instructor pipeline: export, release, grade the samples, feedback, report"
 
 
+DEMO_COURSE = ROOT / "course-demo"
+
+
 def add_arguments(parser):
     nbgrader_course.add_course_arguments(parser)
+    # the sample "students" get their own course folder and gradebook, never the real class's
+    parser.set_defaults(course=DEMO_COURSE)
 
 
 def run(args):

@@ -1,4 +1,5 @@
 """tito feedback MODULE: nbgrader generate_feedback — one HTML page per graded student."""
+import sys
 from pathlib import Path
 
 from tito import nbgrader_course
@@ -16,8 +17,12 @@ def feedback(module_dir, course, db=None):
     api = nbgrader_course.api(course, db)
     written = []
     for student in sorted(p.name for p in (Path(course) / "autograded").glob("*") if (p / module_dir.name).exists()):
-        if api.generate_feedback(module_dir.name, student, force=True).get("success"):
-            written += sorted((Path(course) / "feedback" / student / module_dir.name).glob("*.html"))
+        result = api.generate_feedback(module_dir.name, student, force=True)
+        if not result.get("success"):
+            reason = (result.get("error") or result.get("log") or "?").strip().splitlines()[-1]
+            print(f"  feedback for {student} failed: {reason[:150]}", file=sys.stderr)
+            continue
+        written += sorted((Path(course) / "feedback" / student / module_dir.name).glob("*.html"))
     return written
 
 

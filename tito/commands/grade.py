@@ -5,7 +5,9 @@ COURSE/submitted/<student>/NN_name/ and autograded on its own, so one broken sub
 stops the batch: a notebook that is not valid JSON, a kernel that dies, or a cell that loops
 forever is reported for that student and grading goes on.
 """
+import contextlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -79,12 +81,25 @@ def cell_problems(autograded_notebook):
     return notes
 
 
-def grade_one(api, course, module_dir, path):
+def forget_previous_grade(course, module_dir, student, db=None):
+    """A regrade starts clean: an earlier grade must not survive a submission that can't be graded."""
+    for folder in ("autograded", "feedback"):
+        shutil.rmtree(Path(course) / folder / student / module_dir.name, ignore_errors=True)
+    from nbgrader.api import MissingEntry
+
+    with nbgrader_course.gradebook(course, db) as gb:
+        try:
+            gb.remove_submission(module_dir.name, student)
+        except MissingEntry:
+            pass
+
+
+def grade_one(api, course, module_dir, path, db=None):
     student = path.stem
     notebook = nbgrader_course.notebook_name(module_dir)
+    forget_previous_grade(course, module_dir, student, db)
     target = Path(course) / "submitted" / student / module_dir.name / f"{notebook}.ipynb"
-    shutil.rmtree(target.parent, ignore_errors=True)
-    target.parent.mkdir(parents=True)
+    target.parent.mkdir(parents=True, exist_ok=True)   # other files there (e.g. nbgrader's timestamp.txt) stay
     shutil.copyfile(path, target)
     start = time.perf_counter()
     problem = unreadable(target)
@@ -152,11 +167,26 @@ def grade(module_dir, course, folder, db=None):
     if not (Path(course) / "release" / module_dir.name).exists():
         raise SystemExit(f"tito: {module_dir.name} has not been released into {course}: run `tito release` first")
     outcomes = []
-    for i, path in enumerate(files):
-        progress(i, len(files), f"grading {path.stem}")
-        outcomes.append(grade_one(api, course, module_dir, path))
+    with grading_kernels_use(nbgrader_course.grading_package(course, module_dir)):
+        for i, path in enumerate(files):
+            progress(i, len(files), f"grading {path.stem}")
+            outcomes.append(grade_one(api, course, module_dir, path, db))
     progress(len(files), len(files), "done")
     return outcomes, scores(course, module_dir, outcomes, db)
+
+
+@contextlib.contextmanager
+def grading_kernels_use(package_home):
+    """Kernels started meanwhile inherit TINYTORCH_HOME, which the notebooks' setup cell obeys."""
+    before = os.environ.get("TINYTORCH_HOME")
+    os.environ["TINYTORCH_HOME"] = str(package_home)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TINYTORCH_HOME", None)
+        else:
+            os.environ["TINYTORCH_HOME"] = before
 
 
 def run(args):
