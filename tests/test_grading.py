@@ -221,7 +221,7 @@ def test_kernel_crash_is_graded_as_far_as_it_ran(course):
     scores = points(course, "kernel_crash")
     assert scores["test-relu"] == 10 and scores["test-sigmoid-backward"] == 10
     assert scores["test-tanh"] == 0 and scores["test-softmax"] == 0
-    assert "kernel_crash: test-tanh: KernelDied" in course["text"]
+    assert "kernel_crash: test-tanh: KernelDied: the kernel died (a crash, or os._exit) while running this cell" in course["text"]
 
 
 def test_malformed_notebook_is_reported_and_the_batch_goes_on(course):

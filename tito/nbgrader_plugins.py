@@ -12,15 +12,21 @@ class ExecuteSurvivingCrash(Execute):
     cells that ran before the crash keep their outputs (and so their grades), and every cell
     from the crash on gets an error output, so each graded one among them scores 0."""
 
+    running = 0   # index of the cell being executed: the one to blame when the kernel dies
+
+    def preprocess_cell(self, cell, resources, index):
+        self.running = index
+        return super().preprocess_cell(cell, resources, index)
+
     def preprocess(self, nb, resources, *args, **kwargs):
+        self.running = 0
         try:
             return super().preprocess(nb, resources, *args, **kwargs)
         except DeadKernelError:
             self.log.warning("Kernel died; grading the cells that ran before the crash")
-            code = [cell for cell in nb.cells if cell.cell_type == "code"]
-            started = [i for i, cell in enumerate(code) if cell.get("execution_count") is not None]
-            crash = started[-1] if started else 0        # the last cell that started is the one that died
-            for i, cell in enumerate(code[crash:]):
+            for i, cell in enumerate(nb.cells[self.running:]):
+                if cell.cell_type != "code":
+                    continue
                 message = NOT_RUN if i else DIED_HERE
                 cell.setdefault("outputs", []).append(NotebookNode(
                     output_type="error", ename="KernelDied", evalue=message, traceback=[f"KernelDied: {message}"]))
