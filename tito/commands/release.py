@@ -29,7 +29,8 @@ builds on working foundations. The notebook finds it by itself (its first cell).
 def add_arguments(parser):
     parser.add_argument("module", help="module number or name, e.g. 02 or 02_activations")
     nbgrader_course.add_course_arguments(parser)
-    parser.add_argument("--no-export", action="store_true", help="use the notebooks as they are")
+    parser.add_argument("--no-export", action="store_true",
+                        help="skip regenerating the package (the module's .py and .ipynb are still synced)")
 
 
 def build_kit(module_dir, course):
