@@ -16,7 +16,7 @@ HELP = "student copy (nbgrader generate_assignment) and student kit for one modu
 
 KIT_README = """# TinyTorch {module} — student kit
 
-1. Install once: `python3 -m pip install numpy matplotlib jupyterlab`
+1. Install once (Python 3.11 or newer): `python3 -m pip install numpy matplotlib jupyterlab`
 2. Open the notebook: `jupyter lab {module}/{notebook}` and work through it top to bottom.
    Fill in every `YOUR CODE HERE`; the test cell under each part tells you what is still wrong.
 3. Hand in `{module}/{notebook}` as your course tells you.
