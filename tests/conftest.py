@@ -18,6 +18,19 @@ def run(args, cwd=ROOT, check=True, timeout=600, **kwargs):
     return result
 
 
+def run_notebook(notebook, cwd, allow_errors=False, timeout=120):
+    """Execute a notebook (a path, or a notebook already read) top to bottom in a real Jupyter kernel
+    started in `cwd`; returns the executed notebook. Without allow_errors a failing cell raises
+    CellExecutionError."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, (str, Path)) else notebook
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
+
+
 def python(*args, **kwargs):
     return run([sys.executable, *args], **kwargs)
 

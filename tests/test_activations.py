@@ -217,21 +217,16 @@ def central_difference(make, x, grad, h=1e-6):
     return numeric
 
 
-GRADIENT_CHECKS = dict(ALL)
-GRADIENT_ERRORS = {}
-
-
-@pytest.mark.parametrize("name", GRADIENT_CHECKS)
+@pytest.mark.parametrize("name", ALL)
 def test_backward_matches_central_differences(name):
     rng = np.random.default_rng(5)
     x = rng.uniform(-4, 4, (3, 5))
     x[np.abs(x) < 1e-3] += 0.01          # keep away from ReLU's kink
     grad = rng.standard_normal(x.shape)
-    act = GRADIENT_CHECKS[name]()
+    act = ALL[name]()
     act(Tensor(x))
     analytic = act.backward(Tensor(grad)).data
-    numeric = central_difference(GRADIENT_CHECKS[name], x, grad)
-    GRADIENT_ERRORS[name] = float(np.abs(analytic - numeric).max())
+    numeric = central_difference(ALL[name], x, grad)
     assert np.allclose(analytic, numeric, rtol=1e-6, atol=1e-8), np.abs(analytic - numeric).max()
 
 

@@ -6,12 +6,11 @@ import shutil
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from conftest import ROOT
+from conftest import ROOT, run_notebook
 from tito import submissions
 from tito.commands import feedback, grade, release, report, samples
-from tito.notebooks import read_source
+from tito.notebooks import read_notebook, read_source
 from tito.paths import dev_source, find_module
 
 ACTIVATIONS = find_module("02")
@@ -69,10 +68,8 @@ MUTANTS = {
                                                       "pick = np.maximum"), "test-leaky-relu", "slope above 1"),
     "silu_warns_at_minus_inf": (reference_with("silu-class", 'with np.errstate(invalid="ignore"):', "if True:"),
                                 "test-silu", "invalid value"),
-    "imports_the_reference_package": (lambda r: submissions.replace_code(
-        r, "sigmoid-class", submissions.cell(r, "sigmoid-class").source.split("    ### BEGIN SOLUTION\n", 1)[1]
-        .split("    ### END SOLUTION", 1)[0],
-        "    from tinytorch.core.activations import _sigmoid as reference\n    return reference(a)\n"),
+    "imports_the_reference_package": (lambda r: submissions.replace_solution(
+        r, "sigmoid-class", "    from tinytorch.core.activations import _sigmoid as reference\n    return reference(a)\n"),
         "test-sigmoid", "tinytorch.core.activations"),
     "gelu_tanh_cancelling_formula": (reference_with("gelu-class", "out = _sigmoid(v)\n                out *= a",
                                                     "out = 0.5 * a * (1 + np.tanh(v / 2))"),
@@ -88,7 +85,7 @@ def course(tmp_path_factory):
     folder = tmp_path_factory.mktemp("handed_in")
     for path in (ROOT / "submissions" / ACTIVATIONS.name).glob("*.ipynb"):
         shutil.copy(path, folder)
-    reference = submissions.read(folder / "reference.ipynb")
+    reference = read_notebook(folder / "reference.ipynb")
     for name, (mutate, _, _) in MUTANTS.items():
         submissions.write(mutate(reference), folder / f"mutant_{name}.ipynb")
     outcomes, table = grade.grade(ACTIVATIONS, course, folder)
@@ -105,7 +102,7 @@ def maximum(course):
 
 
 def autograded(course, student):
-    return nbformat.read(course["root"] / "autograded" / student / ACTIVATIONS.name / "activations_dev.ipynb", 4)
+    return read_notebook(course["root"] / "autograded" / student / ACTIVATIONS.name / "activations_dev.ipynb")
 
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", flags=re.S)
@@ -122,13 +119,13 @@ def solution_lines(module_dir):
 # ---- the student copy ----
 
 def test_release_contains_no_solution_line(course):
-    text = "\n".join(c.source for c in submissions.read(course["release"] / "activations_dev.ipynb").cells)
+    text = "\n".join(c.source for c in read_notebook(course["release"] / "activations_dev.ipynb").cells)
     leaked = [line for line in solution_lines(ACTIVATIONS) if line in text]
     assert len(solution_lines(ACTIVATIONS)) > 20 and not leaked, leaked
 
 
 def test_release_keeps_imports_setup_kernelspec_and_locks(course):
-    nb = submissions.read(course["release"] / "activations_dev.ipynb")
+    nb = read_notebook(course["release"] / "activations_dev.ipynb")
     assert nb.metadata.kernelspec.name == "python3"
     source_cells = {c.metadata.nbgrader.grade_id: c for c in read_source(dev_source(ACTIVATIONS)).cells
                     if "nbgrader" in c.metadata}
@@ -143,13 +140,6 @@ def test_release_keeps_imports_setup_kernelspec_and_locks(course):
     assert stub.count("raise NotImplementedError") == 2 and "#| export" in stub
 
 
-def run_in_kernel(path, cwd):
-    nb = nbformat.read(path, 4)
-    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
-    return nb
-
-
 def errors(nb):
     return {c.metadata.get("nbgrader", {}).get("grade_id", "?"): o for c in nb.cells if c.cell_type == "code"
             for o in c.get("outputs", []) if o.output_type == "error"}
@@ -157,7 +147,8 @@ def errors(nb):
 
 def test_untouched_copy_fails_only_where_work_is_left_with_a_clear_message(course, tmp_path):
     shutil.copytree(course["kit"], tmp_path / "kit")
-    nb = run_in_kernel(tmp_path / "kit" / ACTIVATIONS.name / "activations_dev.ipynb", tmp_path / "kit" / ACTIVATIONS.name)
+    module = tmp_path / "kit" / ACTIVATIONS.name
+    nb = run_notebook(module / "activations_dev.ipynb", module, allow_errors=True)
     failed = errors(nb)
     graded = {c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert graded <= set(failed), "every graded cell must fail on the untouched copy"
@@ -186,7 +177,7 @@ def test_kit_has_no_solution_of_this_or_later_modules_and_runs_on_its_own(course
     nb = nbformat.read(notebook, 4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("import tinytorch; print('TINYTORCH', tinytorch.__file__)"))
     nbformat.write(nb, notebook)
-    ran = run_in_kernel(notebook, notebook.parent)
+    ran = run_notebook(notebook, notebook.parent, allow_errors=True)
     printed = "".join(o.get("text", "") for c in ran.cells for o in c.get("outputs", []))
     assert f"TINYTORCH {tmp_path / 'kit' / 'tinytorch' / '__init__.py'}" in printed
 
@@ -252,7 +243,9 @@ def test_common_mistakes_lose_points_in_the_right_cell(course, mutant):
 def test_feedback_html_and_grades_csv(course):
     pages = feedback.feedback(ACTIVATIONS, course["root"])
     reference_page = course["root"] / "feedback" / "reference" / ACTIVATIONS.name / "activations_dev.html"
-    assert reference_page in pages and "115" in reference_page.read_text()
+    untouched_page = course["root"] / "feedback" / "untouched" / ACTIVATIONS.name / "activations_dev.html"
+    assert reference_page in pages and "Score: 115.0 / 115.0" in reference_page.read_text()
+    assert "Score: 0.0 / 115.0" in untouched_page.read_text()
     rows = list(csv.DictReader(report.report(course["root"]).open()))
     by_student = {r["student_id"]: r for r in rows if r["assignment"] == ACTIVATIONS.name}
     assert float(by_student["reference"]["score"]) == 115 and float(by_student["untouched"]["score"]) == 0
@@ -278,7 +271,8 @@ def test_other_modules_release_and_grade_like_module_02(module, tmp_path):
     assert all(score == top > 0 for score, top in reference.values()), reference
     assert {score for score, _, _ in table["untouched"].values()} == {0}
     # the untouched copy, run in its kit, fails only in graded cells, each with a message that says so
-    nb = run_in_kernel(kit / module_dir.name / f"{dev_source(module_dir).stem}.ipynb", kit / module_dir.name)
+    folder = kit / module_dir.name
+    nb = run_notebook(folder / f"{dev_source(module_dir).stem}.ipynb", folder, allow_errors=True)
     graded = {c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     failed = errors(nb)
     assert set(failed) == graded, set(failed) ^ graded

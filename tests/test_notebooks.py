@@ -1,15 +1,7 @@
 """Each module notebook, executed top to bottom in a real Jupyter kernel, passes."""
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from conftest import MODULE_SOURCES
-
-
-def execute(path, cwd):
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
-    return nb
+from conftest import MODULE_SOURCES, run_notebook
 
 
 def outputs(nb, stream):
@@ -19,7 +11,7 @@ def outputs(nb, stream):
 
 @pytest.mark.parametrize("source", MODULE_SOURCES, ids=lambda p: p.parent.name)
 def test_module_notebook_runs_in_a_kernel(source, notebooks):
-    nb = execute(notebooks[source], cwd=source.parent)   # raises CellExecutionError on failure
+    nb = run_notebook(notebooks[source], cwd=source.parent)   # raises CellExecutionError on failure
     if source.parent.name == "02_activations":
         images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
         assert images, "the plot cell should display the activation/derivative figure"

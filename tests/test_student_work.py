@@ -4,10 +4,9 @@ import re
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from conftest import copy_project, python
+from conftest import copy_project, python, run_notebook
 
 RELU = "return Tensor(np.maximum(x.data, 0))"
 
@@ -62,7 +61,8 @@ def test_running_cells_is_not_an_edit(project):
     py, ipynb = faces(project)
     edit_notebook(ipynb, "no-such-text", "", add_output=True)
     before = py.read_text()
-    export(project)
+    result = export(project)
+    assert "changed" not in result.stdout, f"running cells was taken for an edit: {result.stdout}"
     assert py.read_text() == before
 
 
@@ -100,9 +100,7 @@ def test_layers_module_says_finish_module_02_first(project, state):
     else:
         activations.write_text(without_solutions(activations.read_text()))
     notebook = project / "modules" / "03_layers" / "layers_dev.ipynb"
-    nb = nbformat.read(notebook, 4)
     with pytest.raises(CellExecutionError) as failure:
-        NotebookClient(nb, timeout=60, kernel_name="python3",
-                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+        run_notebook(notebook, cwd=notebook.parent)
     assert "finish module 02 and export it" in str(failure.value)
     assert failure.value.ename == "RuntimeError"

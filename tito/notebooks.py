@@ -41,6 +41,10 @@ def read_source(py_path):
     return stable_ids(nb)
 
 
+def read_notebook(path):
+    return nbformat.read(path, as_version=4)
+
+
 def notebook_text(nb):
     return nbformat.writes(nb, version=4) + "\n"
 

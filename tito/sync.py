@@ -21,7 +21,6 @@ import shutil
 import time
 
 import jupytext
-import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
 from tito import notebooks
@@ -45,14 +44,10 @@ def faces(module_dir):
     return py, py.with_suffix(".ipynb"), module_dir / STATE_FILE
 
 
-def read_notebook(path):
-    return nbformat.read(path, as_version=4)
-
-
 def record(module_dir):
     py, ipynb, state = faces(module_dir)
     state.write_text(json.dumps({"py": fingerprint(notebooks.read_source(py)),
-                                 "ipynb": fingerprint(read_notebook(ipynb))}, indent=1) + "\n")
+                                 "ipynb": fingerprint(notebooks.read_notebook(ipynb))}, indent=1) + "\n")
 
 
 def backup(path):
@@ -61,36 +56,39 @@ def backup(path):
     return copy
 
 
-def notebook_from_py(py, ipynb):
-    """Rewrite the notebook from the .py, keeping the outputs of cells whose source is unchanged."""
-    fresh = notebooks.read_source(py)
+def notebook_from_py(source, ipynb):
+    """Rewrite the notebook from the source (as read from the .py), keeping the outputs of cells whose
+    source is unchanged."""
+    fresh = source
     if ipynb.exists():
-        fresh = notebooks.stable_ids(combine_inputs_with_outputs(fresh, read_notebook(ipynb), fmt="py:percent"))
+        fresh = notebooks.stable_ids(combine_inputs_with_outputs(source, notebooks.read_notebook(ipynb),
+                                                                 fmt="py:percent"))
     notebooks.write_if_changed(ipynb, notebooks.notebook_text(fresh))
 
 
 def py_from_notebook(ipynb, py):
-    notebooks.write_if_changed(py, jupytext.writes(read_notebook(ipynb), fmt="py:percent"))
+    notebooks.write_if_changed(py, jupytext.writes(notebooks.read_notebook(ipynb), fmt="py:percent"))
 
 
 def sync(module_dir, keep=None):
     """Bring the .py and the .ipynb of one module in step; returns a short description of what it did."""
     py, ipynb, state = faces(module_dir)
+    source = notebooks.read_source(py)
     if not ipynb.exists():
-        notebook_from_py(py, ipynb)
+        notebook_from_py(source, ipynb)
         record(module_dir)
         return f"wrote {ipynb.name} from {py.name}"
-    py_print, nb_print = fingerprint(notebooks.read_source(py)), fingerprint(read_notebook(ipynb))
+    py_print, nb_print = fingerprint(source), fingerprint(notebooks.read_notebook(ipynb))
     if keep == "py":
         action = f"kept {py.name}; the notebook was saved as {backup(ipynb).name}"
-        notebook_from_py(py, ipynb)
+        notebook_from_py(source, ipynb)
     elif keep == "ipynb":
         action = f"kept {ipynb.name}; the .py was saved as {backup(py).name}"
         py_from_notebook(ipynb, py)
     elif py_print == nb_print:
         action = "in step"                      # same cells, whatever the record says
-        if ipynb.read_text() != notebooks.notebook_text(notebooks.read_source(py)) and not state.exists():
-            notebook_from_py(py, ipynb)         # e.g. ids or kernelspec from an older tool version
+        if ipynb.read_text() != notebooks.notebook_text(source) and not state.exists():
+            notebook_from_py(source, ipynb)     # e.g. ids or kernelspec from an older tool version
     else:
         last = json.loads(state.read_text()) if state.exists() else None
         py_changed = last is None or py_print != last["py"]
@@ -105,7 +103,7 @@ def sync(module_dir, keep=None):
                 f"  Keep the notebook: python3 make.py tito export {module_dir.name[:2]} --keep ipynb\n"
                 f"  (the file replaced is first saved as a timestamped .bak copy)")
         if py_changed:
-            notebook_from_py(py, ipynb)
+            notebook_from_py(source, ipynb)
             action = f"{py.name} changed: rewrote {ipynb.name} (outputs kept)"
         else:
             py_from_notebook(ipynb, py)

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from tito import nbgrader_course
+from tito.notebooks import read_notebook
 from tito.paths import ROOT, find_module
 
 HELP = "autograde submissions with nbgrader and print a per-student, per-cell score table"
@@ -49,7 +50,7 @@ def progress(done, total, label, stream=sys.stderr):
 def unreadable(path):
     """Why nbgrader cannot open this file as a notebook, or '' if it can."""
     try:
-        nbformat.read(path, as_version=4)
+        read_notebook(path)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
         return f"malformed notebook (not valid JSON: {str(error).splitlines()[0][:80]})"
     except Exception as error:  # noqa: BLE001 — any reason a notebook cannot be read is reported, not raised
@@ -62,7 +63,7 @@ def cell_problems(autograded_notebook):
     if not autograded_notebook.exists():
         return []
     notes = []
-    for cell in nbformat.read(autograded_notebook, as_version=4).cells:
+    for cell in read_notebook(autograded_notebook).cells:
         meta = cell.metadata.get("nbgrader", {})
         if not meta.get("grade") or cell.cell_type != "code":
             continue
@@ -129,8 +130,7 @@ def scores(course, module_dir, outcomes, db=None):
 
 
 def format_table(module_dir, outcomes, table):
-    cells = sorted({name for row in table.values() for name in row},
-                   key=lambda n: list(next(iter(table.values()))).index(n) if table else 0)
+    cells = list(dict.fromkeys(name for row in table.values() for name in row))   # notebook order
     short = [c.removeprefix("test-") for c in cells]
     width = max([len(o.student) for o in outcomes] + [7])
     lines = [f"{module_dir.name}: scores per graded cell (* = flagged for manual grading)",

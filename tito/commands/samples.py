@@ -15,9 +15,8 @@ Each sample is something real students hand in; `tito grade` must score each as 
 """
 from tito import nbgrader_course, submissions
 from tito.commands import release as release_command
-from tito.paths import ROOT, find_module
-from tito.notebooks import read_source
-from tito.paths import dev_source
+from tito.notebooks import read_notebook, read_source
+from tito.paths import ROOT, dev_source, find_module
 
 HELP = "build the sample submissions of a module from its release"
 SUBMISSIONS = ROOT / "submissions"
@@ -27,21 +26,15 @@ def activations_variants(reference):
     return {
         "test_replaced_by_pass": submissions.replace_code(
             submissions.replace_code(reference, "relu-class", "np.maximum(x.data, 0)", "np.abs(x.data)"),
-            "test-relu", reference_cell_text(reference, "test-relu"), "pass\n"),
+            "test-relu", submissions.cell(reference, "test-relu").source, "pass\n"),
         "test_deleted": submissions.drop_cell(reference, "test-sigmoid"),
         "infinite_loop": submissions.replace_code(
             reference, "relu-class", "return Tensor(np.maximum(x.data, 0))", "while True:\n            pass"),
         "kernel_crash": submissions.replace_code(
             reference, "tanh-class", "return Tensor(np.tanh(x.data))", "import os\n        os._exit(1)"),
-        "sigmoid_overflow": submissions.replace_code(
-            reference, "sigmoid-class", reference_cell_text(reference, "sigmoid-class").split(
-                "    ### BEGIN SOLUTION\n", 1)[1].split("    ### END SOLUTION", 1)[0],
-            "    return 1 / (1 + np.exp(-a))\n"),
+        "sigmoid_overflow": submissions.replace_solution(
+            reference, "sigmoid-class", "    return 1 / (1 + np.exp(-a))\n"),
     }
-
-
-def reference_cell_text(nb, grade_id):
-    return submissions.cell(nb, grade_id).source
 
 
 VARIANTS = {"02_activations": activations_variants}
@@ -49,7 +42,7 @@ VARIANTS = {"02_activations": activations_variants}
 
 def build(module_dir, course, out=SUBMISSIONS):
     """Write out/NN_name/<sample>.ipynb; returns the paths."""
-    released = submissions.read(course / "release" / module_dir.name / f"{dev_source(module_dir).stem}.ipynb")
+    released = read_notebook(course / "release" / module_dir.name / f"{dev_source(module_dir).stem}.ipynb")
     reference = submissions.with_solutions(released, read_source(dev_source(module_dir)))
     samples = {"untouched": released, "reference": reference}
     samples.update(VARIANTS.get(module_dir.name, lambda r: {})(reference))
