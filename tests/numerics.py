@@ -39,6 +39,8 @@ def allowed_ulp(name, dtype, x):
         bound[x < -13] = np.nan                               # Φ(x) subnormal in float32
     if name == "gelu_tanh":
         bound = np.maximum(16.0, 4 * x * x)
+        two_u = 2 * np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)
+        bound[two_u < np.log(tiny)] = np.nan                 # σ(2u) itself is subnormal there
     return bound
 
 

@@ -33,17 +33,14 @@
 # `tinytorch/core/tensor.py`, so later modules can write `from tinytorch.core.tensor import Tensor`.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Setup (not exported): use the `tinytorch` folder of the course this notebook sits in (the
-# repository, or your student kit) — found by searching upwards — and fall back to an
-# installed package. It searches from the working directory as well as from this file,
-# because Jupyter defines no `__file__`. The autograder names the folder to use instead
-# (TINYTORCH_HOME: the earlier modules' package, without this module's solutions).
-import os
+# Setup (not exported): make the `tinytorch` package and the `tinytest` helpers of the course
+# this notebook sits in importable — the repository, or your student kit — by searching
+# upwards from the working directory, and from this file when it runs as a script (Jupyter
+# defines no `__file__`). Without a course folder, an installed package is used.
 import sys
 from pathlib import Path
 
-_starts = [Path(os.environ["TINYTORCH_HOME"])] if os.environ.get("TINYTORCH_HOME") else \
-    [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
+_starts = [Path.cwd()] + ([Path(__file__).resolve().parent] if "__file__" in globals() else [])
 for _folder in [p for start in _starts for p in (start, *start.parents)]:
     if (_folder / "tinytorch" / "__init__.py").is_file():
         if str(_folder) not in sys.path:
@@ -176,67 +173,46 @@ class Tensor:
 # fails until your code is right.
 
 # %% nbgrader={"grade": false, "grade_id": "test-helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
-def expect_error(error_type, action, topic):
-    """Assert that `action()` raises `error_type`; explain what was expected if not."""
-    try:
-        action()
-    except NotImplementedError:
-        raise AssertionError(f"{topic}: not implemented yet — fill in the YOUR CODE HERE part above") from None
-    except error_type:
-        return
-    raise AssertionError(f"{topic}: expected a {error_type.__name__}, but nothing was raised")
+# Test helpers (not exported), shared by every module's tests: they call your code the way the
+# graded tests do and turn the usual mistakes into messages that say what to fix.
+from tinytest import attempt, expect_close, expect_error, run_test
 
 
-def not_done(topic):
-    """The message for a test that reached code still raising NotImplementedError."""
-    return AssertionError(f"{topic} is not implemented yet — fill in the YOUR CODE HERE part above, then rerun")
-
-
-def run_test(test):
-    """Run a graded test; a part still left to do fails with a message naming it, not a bare traceback."""
-    try:
-        test()
-    except NotImplementedError as missing:
-        frame = missing.__traceback__
-        while frame.tb_next:
-            frame = frame.tb_next
-        code = frame.tb_frame.f_code
-        raise not_done(getattr(code, "co_qualname", code.co_name)) from None
-
-
-# %% nbgrader={"grade": true, "grade_id": "test-tensor-creation", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-creation", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tensor_creation():
     """Construction, properties and the dtype rule."""
-    try:
-        t = Tensor([[1, 2, 3], [4, 5, 6]])
-    except NotImplementedError:
-        raise not_done("Tensor.__init__")
+    t = attempt(lambda: Tensor([[1, 2, 3], [4, 5, 6]]), "Tensor.__init__")
     assert isinstance(t.data, np.ndarray), f"Tensor.data should be a NumPy array, got {type(t.data).__name__}"
     assert t.shape == (2, 3) and t.size == 6 and t.ndim == 2, f"wrong shape/size/ndim: {t.shape}, {t.size}, {t.ndim}"
     assert t.dtype == np.float32, f"integer lists become float32, got {t.dtype}"
     assert np.array_equal(t.data, [[1, 2, 3], [4, 5, 6]]), f"wrong values: {t.data}"
-
     scalar = Tensor(3.5)
     assert scalar.shape == () and scalar.item() == 3.5, "a Python number becomes a 0-d Tensor"
     assert Tensor(True).dtype == np.float32, "bools become float32"
-
     for dtype in (np.float32, np.float64):
-        array = np.arange(4, dtype=dtype)
-        kept = Tensor(array)
-        assert kept.dtype == dtype, f"a {np.dtype(dtype)} array must keep its dtype, got {kept.dtype}"
+        assert Tensor(np.arange(4, dtype=dtype)).dtype == dtype, f"a {np.dtype(dtype)} array must keep its dtype"
     assert Tensor(np.arange(3)).dtype == np.float32, "integer arrays become float32"
     assert Tensor([1, 2], dtype=np.float64).dtype == np.float64, "dtype= overrides the rule"
     assert Tensor(Tensor([1.0])).shape == (1,), "a Tensor can be built from a Tensor"
-
-    expect_error(ValueError, lambda: Tensor([[1, 2], [3]]), "a ragged list")
-    expect_error(TypeError, lambda: Tensor("hello"), "a string")
-    expect_error(TypeError, lambda: Tensor(["a", "b"]), "a list of strings")
     assert "Tensor(" in repr(t) and "float32" in repr(t), f"repr should name Tensor and the dtype: {t!r}"
-    print("✅ Tensor creation: values, shapes, dtype rule and clear errors")
+    print("✅ Tensor creation: values, shapes, the dtype rule")
 
 
 if __name__ == "__main__":
     run_test(test_unit_tensor_creation)
+
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-creation-errors", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+def test_unit_tensor_creation_errors():
+    """What is not a rectangular block of numbers is refused with an error that says why."""
+    attempt(lambda: Tensor([1.0]), "Tensor.__init__")
+    expect_error(ValueError, lambda: Tensor([[1, 2], [3]]), "a ragged list")
+    expect_error(TypeError, lambda: Tensor("hello"), "a string")
+    expect_error(TypeError, lambda: Tensor(["a", "b"]), "a list of strings")
+    print("✅ Tensor creation errors: ragged lists and text are refused")
+
+
+if __name__ == "__main__":
+    run_test(test_unit_tensor_creation_errors)
 
 # %% [markdown]
 # ### Reflect
@@ -308,38 +284,43 @@ Tensor.__neg__ = lambda self: Tensor(-self.data)
 # %% [markdown]
 # ### Test
 
-# %% nbgrader={"grade": true, "grade_id": "test-tensor-arithmetic", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-arithmetic", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tensor_arithmetic():
-    """Elementwise operators, scalars on either side, broadcasting and its errors."""
+    """Elementwise operators, scalars on either side, broadcasting."""
     a = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     row = Tensor([10.0, 20.0, 30.0])
-    try:
-        total = a + row
-    except NotImplementedError:
-        raise not_done("Tensor arithmetic (_operand / _elementwise)")
+    total = attempt(lambda: a + row, "Tensor arithmetic (_operand / _elementwise)")
     assert isinstance(total, Tensor), f"a + b should return a Tensor, got {type(total).__name__}"
-    assert np.array_equal(total.data, [[11, 22, 33], [14, 25, 36]]), f"broadcast add is wrong: {total.data}"
-    assert np.array_equal((a - 1).data, [[0, 1, 2], [3, 4, 5]]), "tensor - scalar"
-    assert np.array_equal((1 - a).data, [[0, -1, -2], [-3, -4, -5]]), "scalar - tensor (reflected)"
-    assert np.array_equal((2 * a).data, (a * 2).data), "2 * t should equal t * 2"
-    assert np.allclose((1 / a).data, 1 / a.data), "scalar / tensor (reflected)"
-    assert np.array_equal((a / Tensor([[2.0], [4.0]])).data, [[0.5, 1, 1.5], [1, 1.25, 1.5]]), "column broadcast"
-    assert np.array_equal((np.ones(3) + row).data, [11, 21, 31]), "ndarray + Tensor should give a Tensor"
-    assert np.array_equal((-a).data, -a.data), "negation"
-
-    assert (a * 2.0).dtype == np.float32, "a Python float must not promote float32 to float64"
-    assert (a * np.float64(2.0)).dtype == np.float32, "a NumPy scalar must not promote float32 either"
-    wide = Tensor(np.ones(3, dtype=np.float64))
-    assert (wide + 1).dtype == np.float64, "float64 stays float64"
-
-    assert np.array_equal((Tensor([1.0, -1.0, 0.0]) / 0).data, [np.inf, -np.inf, np.nan], equal_nan=True), \
-        "division by zero should give inf, -inf and nan like PyTorch"
-    expect_error(ValueError, lambda: a + Tensor([1.0, 2.0]), "adding shapes (2, 3) and (2,)")
-    print("✅ Tensor arithmetic: operators, reflected operators, broadcasting, dtypes")
+    expect_close(total.data, [[11, 22, 33], [14, 25, 36]], "broadcast add")
+    expect_close((a - 1).data, [[0, 1, 2], [3, 4, 5]], "tensor - scalar")
+    expect_close((1 - a).data, [[0, -1, -2], [-3, -4, -5]], "scalar - tensor (reflected)")
+    expect_close((2 * a).data, (a * 2).data, "2 * t should equal t * 2")
+    expect_close((1 / a).data, 1 / a.data, "scalar / tensor (reflected)")
+    expect_close((a / Tensor([[2.0], [4.0]])).data, [[0.5, 1, 1.5], [1, 1.25, 1.5]], "column broadcast")
+    expect_close((np.ones(3) + row).data, [11, 21, 31], "ndarray + Tensor should give a Tensor")
+    expect_close((-a).data, -a.data, "negation")
+    print("✅ Tensor arithmetic: operators, reflected operators, broadcasting")
 
 
 if __name__ == "__main__":
     run_test(test_unit_tensor_arithmetic)
+
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-arithmetic-edge-cases", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+def test_unit_tensor_arithmetic_edge_cases():
+    """Arithmetic's edge cases: scalars never promote float32, division by zero, shapes that do not broadcast."""
+    a = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert attempt(lambda: a * 2.0, "Tensor arithmetic").dtype == np.float32, \
+        "a Python float must not promote float32 to float64"
+    assert (a * np.float64(2.0)).dtype == np.float32, "a NumPy scalar must not promote float32 either"
+    assert (Tensor(np.ones(3, dtype=np.float64)) + 1).dtype == np.float64, "float64 stays float64"
+    expect_close((Tensor([1.0, -1.0, 0.0]) / 0).data, [np.inf, -np.inf, np.nan],
+                 "division by zero should give inf, -inf and nan like PyTorch", rtol=0, atol=0)
+    expect_error(ValueError, lambda: a + Tensor([1.0, 2.0]), "adding shapes (2, 3) and (2,)")
+    print("✅ Tensor arithmetic edge cases: dtypes, division by zero, broadcast errors")
+
+
+if __name__ == "__main__":
+    run_test(test_unit_tensor_arithmetic_edge_cases)
 
 # %% [markdown]
 # ### Reflect
@@ -380,28 +361,36 @@ def matmul(a, b):
 Tensor.__matmul__ = lambda self, other: matmul(self, other)
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
 
-# %% nbgrader={"grade": true, "grade_id": "test-tensor-matmul", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-matmul", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tensor_matmul():
-    """Matrix products, their shapes and errors."""
+    """Matrix products and their shapes."""
     x = Tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     w = Tensor([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
-    try:
-        y = x @ w
-    except NotImplementedError:
-        raise not_done("matmul")
+    y = attempt(lambda: x @ w, "matmul")
     assert isinstance(y, Tensor), f"@ should return a Tensor, got {type(y).__name__}"
     assert y.shape == (3, 3), f"(3, 2) @ (2, 3) should be (3, 3), got {y.shape}"
-    assert np.array_equal(y.data, [[5, 2, -1], [11, 4, -3], [17, 6, -5]]), f"wrong product: {y.data}"
+    expect_close(y.data, [[5, 2, -1], [11, 4, -3], [17, 6, -5]], "(3, 2) @ (2, 3)")
     assert y.dtype == np.float32, "float32 @ float32 stays float32"
-    assert np.array_equal((Tensor([1.0, 2.0]) @ Tensor([3.0, 4.0])).data, 11.0), "1-d @ 1-d is a dot product"
-    assert np.array_equal((np.eye(2) @ Tensor([[1.0, 2.0], [3.0, 4.0]])).data, [[1, 2], [3, 4]]), "ndarray @ Tensor"
-    expect_error(ValueError, lambda: x @ x, "(3, 2) @ (3, 2)")
-    expect_error(ValueError, lambda: Tensor(2.0) @ x, "a 0-d tensor @ a matrix")
-    print("✅ Matrix multiplication: values, shapes, errors")
+    expect_close((Tensor([1.0, 2.0]) @ Tensor([3.0, 4.0])).data, 11.0, "1-d @ 1-d is a dot product")
+    expect_close((np.eye(2) @ Tensor([[1.0, 2.0], [3.0, 4.0]])).data, [[1, 2], [3, 4]], "ndarray @ Tensor")
+    print("✅ Matrix multiplication: values, shapes")
 
 
 if __name__ == "__main__":
     run_test(test_unit_tensor_matmul)
+
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-matmul-errors", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+def test_unit_tensor_matmul_errors():
+    """Shapes that cannot be multiplied are refused with a ValueError."""
+    x = Tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    attempt(lambda: x @ Tensor([[1.0], [2.0]]), "matmul")
+    expect_error(ValueError, lambda: x @ x, "(3, 2) @ (3, 2)")
+    expect_error(ValueError, lambda: Tensor(2.0) @ x, "a 0-d tensor @ a matrix")
+    print("✅ Matrix multiplication errors: mismatched and 0-d shapes")
+
+
+if __name__ == "__main__":
+    run_test(test_unit_tensor_matmul_errors)
 
 # %% [markdown]
 # ### Reflect
@@ -470,34 +459,40 @@ Tensor.sum, Tensor.mean, Tensor.max = _sum, _mean, _max
 Tensor.reshape, Tensor.transpose = _reshape, _transpose
 Tensor.T = property(lambda self: self.transpose())
 
-# %% nbgrader={"grade": true, "grade_id": "test-tensor-reductions", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-reductions", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
 def test_unit_tensor_reductions():
     """sum / mean / max with axis and keepdims; reshape and transpose."""
     t = Tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
-    try:
-        total = t.sum()
-    except NotImplementedError:
-        raise not_done("Tensor.sum")
+    total = attempt(lambda: t.sum(), "Tensor.sum")
     assert isinstance(total, Tensor) and total.item() == 21.0, f"sum of all should be 21, got {total!r}"
-    try:
-        assert np.array_equal(t.sum(axis=0).data, [5, 7, 9]), "sum over axis 0 (down the columns)"
-        assert t.sum(axis=1, keepdims=True).shape == (2, 1), "keepdims keeps a size-1 dimension"
-        assert np.allclose(t.mean(axis=1).data, [3.0, 4.0]), "mean over rows"
-        assert t.mean().dtype == np.float32, "mean of float32 stays float32"
-        assert np.array_equal(t.max(axis=1).data, [5, 6]), "max of each row"
-        assert t.max(axis=-1, keepdims=True).shape == (2, 1), "max with keepdims"
-        assert t.reshape(3, 2).shape == (3, 2) and t.reshape((6,)).shape == (6,), "reshape"
-        assert t.reshape(-1).shape == (6,), "reshape with -1"
-        assert np.array_equal(t.T.data, t.data.T) and t.transpose().shape == (3, 2), "transpose"
-    except NotImplementedError:
-        raise not_done("Tensor reductions / reshape / transpose")
-    expect_error(ValueError, lambda: t.reshape(4, 2), "reshaping 6 elements into (4, 2)")
-    expect_error(ValueError, lambda: Tensor(np.zeros((0, 3))).max(), "max of an empty tensor")
+    expect_close(attempt(lambda: t.sum(axis=0), "Tensor.sum").data, [5, 7, 9], "sum over axis 0 (down the columns)")
+    assert t.sum(axis=1, keepdims=True).shape == (2, 1), "keepdims keeps a size-1 dimension"
+    expect_close(attempt(lambda: t.mean(axis=1), "Tensor.mean").data, [3.0, 4.0], "mean over rows")
+    assert t.mean().dtype == np.float32, "mean of float32 stays float32"
+    expect_close(attempt(lambda: t.max(axis=1), "Tensor.max").data, [5, 6], "max of each row")
+    assert t.max(axis=-1, keepdims=True).shape == (2, 1), "max with keepdims"
+    reshaped = attempt(lambda: t.reshape(3, 2), "Tensor.reshape")
+    assert reshaped.shape == (3, 2) and t.reshape((6,)).shape == (6,), "reshape"
+    assert t.reshape(-1).shape == (6,), "reshape with -1"
+    expect_close(attempt(lambda: t.T, "Tensor.transpose").data, t.data.T, "transpose")
     print("✅ Reductions and reshaping: axis, keepdims, -1, transpose")
 
 
 if __name__ == "__main__":
     run_test(test_unit_tensor_reductions)
+
+# %% nbgrader={"grade": true, "grade_id": "test-tensor-reductions-errors", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
+def test_unit_tensor_reductions_errors():
+    """Impossible reshapes and the max of nothing are refused with a ValueError."""
+    t = Tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+    attempt(lambda: (t.reshape(6), t.max()), "Tensor.reshape / Tensor.max")
+    expect_error(ValueError, lambda: t.reshape(4, 2), "reshaping 6 elements into (4, 2)")
+    expect_error(ValueError, lambda: Tensor(np.zeros((0, 3))).max(), "max of an empty tensor")
+    print("✅ Reductions and reshaping errors: impossible shapes, empty max")
+
+
+if __name__ == "__main__":
+    run_test(test_unit_tensor_reductions_errors)
 
 # %% [markdown]
 # ### Reflect

@@ -2,7 +2,8 @@
 
 # %% auto #0
 __all__ = ['Activation', 'ReLU', 'Sigmoid', 'Tanh', 'Softmax', 'LeakyReLU', 'SiLU', 'erfc', 'GELU', 'ActivationProfiler',
-           'default_activations', 'format_table', 'benchmark_activation_suite', 'plot_activations']
+           'default_activations', 'format_table', 'benchmark_activation_suite', 'fast_sigmoid', 'fast_leaky_relu',
+           'fast_softmax', 'fast_silu', 'fast_gelu_tanh', 'clear_and_fast', 'plot_profile', 'plot_activations']
 
 # %% ../../modules/02_activations/activations_dev.ipynb #imports
 import math
@@ -25,7 +26,9 @@ class Activation:
         if x.dtype.kind != "f":
             raise TypeError(f"{type(self).__name__} needs floating-point data, got a Tensor of dtype {x.dtype}; "
                             f"convert it, e.g. Tensor(data, dtype=np.float32)")
-        out = self.forward(x)
+        # An empty tensor maps to an empty tensor: there is nothing to compute (and reductions
+        # such as softmax's max would refuse an empty axis).
+        out = self.forward(x) if x.size else Tensor(np.empty_like(x.data))
         self.input, self.output = x, out
         return out
 
@@ -74,20 +77,14 @@ class ReLU(Activation):
 
 # %% ../../modules/02_activations/activations_dev.ipynb #sigmoid-class
 def _sigmoid(a):
-    """σ of a float array (same shape and dtype), never exponentiating a positive number.
+    """σ of a float array (same shape and dtype), with no warning for any input.
 
-    TODO: z = e^(−|a|); return 1/(1+z) where a >= 0 and z/(1+z) where a < 0.
-    SiLU and GELU below reuse this function, so it works on plain NumPy arrays.
+    TODO: 1 / (1 + e^(−a)), with the harmless overflow of e^(−a) expected (or the two-case
+    formula). SiLU and GELU below reuse this function, so it works on plain NumPy arrays.
     """
     ### BEGIN SOLUTION
-    # One buffer, reused in place: this is memory-bound work, so fewer passes = faster.
-    z = np.abs(a, out=np.empty_like(a))    # a fresh buffer we may overwrite
-    np.negative(z, out=z)
-    np.exp(z, out=z)                       # z = e^(−|a|) in (0, 1]: cannot overflow
-    top = np.maximum(z, a >= 0)            # 1 where a >= 0, z where a < 0 (faster than np.where)
-    z += 1
-    top /= z
-    return top
+    with np.errstate(over="ignore"):        # e^(−a) = inf for a ≪ 0, and 1 / (1 + inf) = 0: the right limit
+        return 1 / (1 + np.exp(-a))
     ### END SOLUTION
 
 
@@ -134,7 +131,8 @@ class Softmax(Activation):
 
     Contract: each slice along `dim` sums to 1 within 4 eps; −inf entries give exactly 0;
     a slice that is all −inf, or holds +inf or nan, gives nan (as PyTorch does) with no
-    warning; dtype kept; any `dim`, like torch.nn.Softmax(dim).
+    warning; dtype kept; any `dim`, like torch.nn.Softmax(dim). A 0-d tensor has no axis to
+    normalise along: ValueError.
     """
 
     def __init__(self, dim=-1):
@@ -143,32 +141,28 @@ class Softmax(Activation):
         self.dim = int(dim)
 
     def __call__(self, x):
-        if isinstance(x, Tensor) and not -max(x.ndim, 1) <= self.dim < max(x.ndim, 1):
-            raise ValueError(f"Softmax(dim={self.dim}) is out of range for a tensor of shape {x.shape}")
+        if isinstance(x, Tensor) and not -x.ndim <= self.dim < x.ndim:
+            hint = ": a 0-d tensor has no axis to normalise along; reshape it to (1,)" if x.ndim == 0 else ""
+            raise ValueError(f"Softmax(dim={self.dim}) is out of range for a tensor of shape {x.shape}{hint}")
         return super().__call__(x)
 
     def forward(self, x):
         """TODO: subtract the max along self.dim (keepdims=True), exponentiate, divide by the sum.
 
-        Do it inside `with np.errstate(invalid="ignore"):` so rows of all −inf become nan
-        silently. `np.max(..., initial=-np.inf)` also handles an empty axis.
+        Do it inside `with np.errstate(invalid="ignore"):` so rows of all −inf become nan silently.
         """
         ### BEGIN SOLUTION
-        data = x.data.reshape(1) if x.ndim == 0 else x.data   # a 0-d tensor is a one-class row
-        with np.errstate(invalid="ignore"):
-            exps = data - np.max(data, axis=self.dim, keepdims=True, initial=-np.inf)
-            np.exp(exps, out=exps)                               # in place: one buffer
-            exps /= np.sum(exps, axis=self.dim, keepdims=True)
-        return Tensor(exps.reshape(x.shape))
+        with np.errstate(invalid="ignore"):              # a row of only −inf: nan, as in PyTorch
+            shifted = x.data - np.max(x.data, axis=self.dim, keepdims=True)
+            exps = np.exp(shifted)                       # every exponent ≤ 0: no overflow
+            return Tensor(exps / np.sum(exps, axis=self.dim, keepdims=True))
         ### END SOLUTION
 
     def backward(self, grad_output):
         """TODO: return Tensor(y · (g − Σ(g·y))), the sum along self.dim with keepdims=True."""
         ### BEGIN SOLUTION
         _, y, g = self.saved(grad_output)
-        data_y, data_g = (y.reshape(1), g.reshape(1)) if y.ndim == 0 else (y, g)
-        grad = data_y * (data_g - np.sum(data_g * data_y, axis=self.dim, keepdims=True))
-        return Tensor(grad.reshape(y.shape))
+        return Tensor(y * (g - np.sum(g * y, axis=self.dim, keepdims=True)))
         ### END SOLUTION
 
     def __repr__(self):
@@ -191,14 +185,8 @@ class LeakyReLU(Activation):
     def forward(self, x):
         """TODO: return Tensor(x where x > 0, else negative_slope · x)."""
         ### BEGIN SOLUTION
-        a, slope = x.data, self.negative_slope
-        with np.errstate(invalid="ignore"):        # inf · 0 with slope 0 (handled below)
-            scaled = np.multiply(a, slope, out=np.empty_like(a))
-        if slope == 0:                             # 0 · inf is nan, but LeakyReLU(inf) = inf
-            return Tensor(np.where(a > 0, a, scaled))
-        # Faster than np.where: for a slope below 1, x > slope·x exactly when x > 0 (above 1, flipped)
-        pick = np.maximum if slope < 1 else np.minimum
-        return Tensor(pick(a, scaled, out=scaled))
+        with np.errstate(invalid="ignore"):          # slope 0: 0 · (−inf) = nan, as in PyTorch
+            return Tensor(np.maximum(x.data, 0) + self.negative_slope * np.minimum(x.data, 0))
         ### END SOLUTION
 
     def backward(self, grad_output):
@@ -219,10 +207,8 @@ class SiLU(Activation):
     def forward(self, x):
         """TODO: return Tensor(x · σ(x)), using your _sigmoid."""
         ### BEGIN SOLUTION
-        with np.errstate(invalid="ignore"):   # -inf * 0 -> nan, as in PyTorch
-            out = _sigmoid(x.data)
-            out *= x.data                     # in place: no second temporary array
-            return Tensor(out)
+        with np.errstate(invalid="ignore"):      # SiLU(−inf) = −inf · 0 = nan, as in PyTorch
+            return Tensor(x.data * _sigmoid(x.data))
         ### END SOLUTION
 
     def backward(self, grad_output):
@@ -261,7 +247,8 @@ class GELU(Activation):
     Contract (ulp = unit in the last place of the true value, where it is a normal number):
     exact mode: float32 within 2 ulp wherever Φ(x) is normal (x > −13); float64 within
     max(8, 2·x²) ulp (erfc amplifies the rounding of its argument by ~2x²). tanh mode, against
-    its own formula: within max(16, 4·x²) ulp in both dtypes (σ(2u) amplifies u's rounding).
+    its own formula: within max(16, 4·x²) ulp in both dtypes (σ(2u) amplifies u's rounding)
+    wherever σ(2u) is a normal number (x > −10 in float32, x > −21 in float64).
     GELU(−inf) = nan as in PyTorch; GELU(inf) = inf (PyTorch's float32 kernel gives nan there,
     its float64 kernel inf); no warnings; dtype kept.
     """
@@ -275,16 +262,10 @@ class GELU(Activation):
         """TODO: exact: x · Φ(x) with the provided _normal_cdf; 'tanh': x · σ(2u). Use Python-float constants."""
         ### BEGIN SOLUTION
         a = x.data
-        with np.errstate(over="ignore", invalid="ignore"):   # x³ → inf is fine; -inf · 0 → nan as in PyTorch
+        with np.errstate(over="ignore", invalid="ignore"):    # x³ → inf is fine; −inf · 0 → nan as in PyTorch
             if self.approximate == "tanh":
-                v = np.multiply(a, 0.044715, out=np.empty_like(a))   # in place, one buffer:
-                v *= a
-                v *= a
-                v += a
-                v *= 2 * _SQRT_2_OVER_PI                                # v = 2u
-                out = _sigmoid(v)
-                out *= a
-                return Tensor(out)
+                u = _SQRT_2_OVER_PI * (a + 0.044715 * a * a * a)
+                return Tensor(a * _sigmoid(2 * u))              # ½x(1 + tanh u) = x·σ(2u), no cancelling
             return Tensor(a * _normal_cdf(a))
         ### END SOLUTION
 
@@ -332,35 +313,28 @@ class ActivationProfiler:
         return float(np.median(times))
         ### END SOLUTION
 
-    def time_copy(self, tensor, iterations=20, warmup=2):
-        """Median ms of np.copyto into a preallocated array: the memory-bound floor."""
+    def compare_activations(self, activations=None, shape=(1000, 1000), iterations=20, seed=0):
+        """Time each activation (name -> callable) on one random float32 tensor, and np.copyto
+        into a preallocated array: the memory-bound floor. One dict per activation."""
+        tensor = Tensor(np.random.default_rng(seed).standard_normal(shape).astype(np.float32))
         target = np.empty_like(tensor.data)
-        return self.time_activation(lambda t: np.copyto(target, t.data), tensor, "copy", iterations, warmup)
-
-    def compare_activations(self, activations=None, shape=(1000, 1000), dtype=np.float32, iterations=20, seed=0):
-        """Time each activation on one random tensor; returns a list of dicts (one row each)."""
-        activations = activations or default_activations()
-        tensor = Tensor(np.random.default_rng(seed).standard_normal(shape).astype(dtype))
-        copy_ms = self.time_copy(tensor, iterations)
+        copy_ms = self.time_activation(lambda t: np.copyto(target, t.data), tensor, "copy", iterations)
         moved_gb = 2 * tensor.data.nbytes / 1e9        # read the input, write the output
         rows = []
-        for name, activation in activations.items():
-            median_ms = self.time_activation(activation, tensor, name, iterations)
-            rows.append({"name": name, "median_ms": median_ms, "min_ms": min(self.results[name]),
-                         "gb_per_s": moved_gb / (median_ms / 1000), "x_copy": median_ms / copy_ms})
+        for name, activation in (activations or default_activations()).items():
+            ms = self.time_activation(activation, tensor, name, iterations)
+            rows.append({"name": name, "median_ms": ms, "gb_per_s": moved_gb / (ms / 1000), "x_copy": ms / copy_ms})
         return rows
 
     def analyze_scaling(self, activation_fn, activation_name="activation", sizes=(100_000, 400_000, 1_600_000),
                         iterations=10):
         """Time one activation on growing 1-d inputs and fit time ∝ size^exponent (log-log fit)."""
-        sizes = sorted(sizes)
         rng = np.random.default_rng(0)
         points = [{"size": n, "median_ms": self.time_activation(
             activation_fn, Tensor(rng.standard_normal(n).astype(np.float32)), f"{activation_name}@{n}", iterations)}
-            for n in sizes]
-        exponent = float(np.polyfit(np.log([p["size"] for p in points]),
-                                    np.log([p["median_ms"] for p in points]), 1)[0]) if len(points) > 1 else float("nan")
-        return {"name": activation_name, "points": points, "exponent": exponent}
+            for n in sorted(sizes)]
+        exponent = np.polyfit(np.log([p["size"] for p in points]), np.log([p["median_ms"] for p in points]), 1)[0]
+        return {"name": activation_name, "points": points, "exponent": float(exponent)}
 
 
 def default_activations():
@@ -371,14 +345,13 @@ def default_activations():
 
 def format_table(rows):
     """The rows of compare_activations as an aligned text table."""
-    lines = [f"{'activation':<12}{'median ms':>11}{'min ms':>9}{'GB/s':>8}{'× copy':>8}"]
-    lines += [f"{r['name']:<12}{r['median_ms']:>11.3f}{r['min_ms']:>9.3f}{r['gb_per_s']:>8.2f}{r['x_copy']:>8.1f}"
-              for r in rows]
+    lines = [f"{'activation':<16}{'median ms':>10}{'GB/s':>8}{'× copy':>8}"]
+    lines += [f"{r['name']:<16}{r['median_ms']:>10.3f}{r['gb_per_s']:>8.2f}{r['x_copy']:>8.1f}" for r in rows]
     return "\n".join(lines)
 
 
 def benchmark_activation_suite(shape=(1000, 1000), iterations=20):
-    """Print the comparison table and the scaling exponent of each elementwise activation; return both."""
+    """Print the comparison table and the scaling exponent of three activations; return both."""
     profiler = ActivationProfiler()
     rows = profiler.compare_activations(shape=shape, iterations=iterations)
     print(f"Activations on a {shape} float32 tensor (median of {iterations} calls after warm-up):")
@@ -388,6 +361,82 @@ def benchmark_activation_suite(shape=(1000, 1000), iterations=20):
     for result in scaling:
         print(f"{result['name']}: time grows like size^{result['exponent']:.2f}")
     return {"table": rows, "scaling": scaling}
+
+# %% ../../modules/02_activations/activations_dev.ipynb #fast-activations
+def fast_sigmoid(a):
+    """1/(1 + e^(−a)) in one buffer: 4 passes, 1 new array (the clear version: 4 passes, 4 new arrays)."""
+    with np.errstate(over="ignore"):
+        out = np.negative(a)                 # 1 (the one new array)
+        np.exp(out, out=out)                 # 2
+        out += 1                             # 3
+        return np.reciprocal(out, out=out)   # 4
+
+
+def fast_leaky_relu(a, slope=0.01):
+    """max(a, slope·a) — right only for 0 ≤ slope ≤ 1: 2 passes, 2 new arrays (clear: 4 and 4)."""
+    return np.maximum(a, slope * a)
+
+
+def fast_softmax(a, dim=-1):
+    """5 passes (max, subtract, exp, sum, divide), 1 new array (the clear version: 3)."""
+    with np.errstate(invalid="ignore"):
+        out = a - np.max(a, axis=dim, keepdims=True)
+        np.exp(out, out=out)
+        out /= np.sum(out, axis=dim, keepdims=True)
+    return out
+
+
+def fast_silu(a):
+    """x·σ(x) into the sigmoid's buffer: 5 passes, 1 new array (clear: 5 and 5)."""
+    with np.errstate(invalid="ignore"):
+        out = fast_sigmoid(a)
+        out *= a                             # 5
+    return out
+
+
+def fast_gelu_tanh(a):
+    """x·σ(2u), u = √(2/π)(x + 0.044715x³), in one buffer: 9 passes, 1 new array (clear: 11 and 11)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = np.multiply(a, a)                # 1 (the one new array)
+        v *= 0.044715 * 2 * _SQRT_2_OVER_PI  # 2
+        v += 2 * _SQRT_2_OVER_PI             # 3
+        v *= a                               # 4: v = 2u
+        np.negative(v, out=v)                # 5
+        np.exp(v, out=v)                     # 6
+        v += 1                               # 7
+        np.reciprocal(v, out=v)              # 8: σ(2u)
+        v *= a                               # 9
+    return v
+
+
+def clear_and_fast():
+    """Each activation that has a fast version: the clear class, then the fast function."""
+    wrap = lambda fast: (lambda t: Tensor(fast(t.data)))     # noqa: E731 (Tensor in, Tensor out)
+    return {"Sigmoid": Sigmoid(), "Sigmoid fast": wrap(fast_sigmoid), "LeakyReLU": LeakyReLU(),
+            "LeakyReLU fast": wrap(fast_leaky_relu), "Softmax": Softmax(), "Softmax fast": wrap(fast_softmax),
+            "SiLU": SiLU(), "SiLU fast": wrap(fast_silu), "GELU(tanh)": GELU(approximate="tanh"),
+            "GELU(tanh) fast": wrap(fast_gelu_tanh)}
+
+
+def plot_profile(rows, path=None):
+    """Bars of each row's time in units of one copy; the dashed line is the floor."""
+    import matplotlib
+    if path is not None:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.bar([r["name"] for r in rows], [r["x_copy"] for r in rows],
+           color=["tab:orange" if r["name"].endswith("fast") else "tab:blue" for r in rows])
+    ax.axhline(1, color="k", ls="--", lw=1, label="np.copyto: one read + one write")
+    ax.set_ylabel("time ÷ copy time")
+    ax.tick_params(axis="x", labelsize=7, rotation=20)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=80)
+        plt.close(fig)
+    return fig
 
 # %% ../../modules/02_activations/activations_dev.ipynb #plot-activations
 def plot_activations(activations=None, path=None, lo=-5.0, hi=5.0):

@@ -1,0 +1,182 @@
+"""tinytest — the helpers every course notebook's graded test cells use.
+
+Each helper calls the student's code the way the graded tests do and turns the usual mistakes
+into a message that says what to fix: a part still `YOUR CODE HERE`, a wrong value (naming the
+input), a changed input, a lost dtype, a NumPy warning. It ships in every student kit next to
+`tinytorch/` (it is not part of the package students build).
+
+Fair grading: one mistake is charged once. A test whose failure comes from a part that another
+cell already grades (SiLU reusing a broken `_sigmoid`) is skipped with a note, via
+`charged_elsewhere`; a part that is not implemented at all is never skipped.
+"""
+import contextlib
+import io
+
+import numpy as np
+
+__all__ = ["NotDone", "attempt", "run_test", "unfinished", "expect_error", "expect_close", "show", "run_forward",
+           "run_backward", "check_dtypes", "passes", "charged_elsewhere"]
+
+
+class NotDone(AssertionError):
+    """A test reached code that still raises NotImplementedError (a YOUR CODE HERE part)."""
+
+
+def unfinished(error):
+    """The name of the function that raised `error` (the YOUR CODE HERE part still to do)."""
+    frame = error.__traceback__
+    while frame.tb_next:
+        frame = frame.tb_next
+    code = frame.tb_frame.f_code
+    return getattr(code, "co_qualname", code.co_name)
+
+
+def not_done(topic, error=None):
+    where = unfinished(error) if error is not None and error.__traceback__ else topic
+    prefix = f"{topic}: " if error is not None and where != topic else ""
+    return NotDone(f"{prefix}{where} is not implemented yet — fill in YOUR CODE HERE above, then rerun")
+
+
+def attempt(action, topic):
+    """action() — a NotImplementedError becomes a NotDone naming the unfinished part."""
+    try:
+        return action()
+    except NotImplementedError as missing:
+        raise not_done(topic, missing) from None
+
+
+def run_test(test):
+    """Run a graded test; a part still left to do anywhere inside fails with a message naming it."""
+    return attempt(test, test.__name__)
+
+
+def expect_error(error_type, action, topic):
+    """Assert that action() raises error_type; say what happened instead if it does not."""
+    try:
+        action()
+    except NotImplementedError as missing:
+        raise not_done(topic, missing) from None
+    except error_type:
+        return
+    except Exception as other:
+        raise AssertionError(f"{topic}: expected a {error_type.__name__}, got {type(other).__name__}: {other}") from None
+    raise AssertionError(f"{topic}: expected a {error_type.__name__}, but nothing was raised")
+
+
+def show(values):
+    return np.array2string(np.asarray(values), precision=4, threshold=8)
+
+
+def expect_close(got, expected, topic, inputs=None, rtol=1e-6, atol=1e-7):
+    """Compare shapes, then values (nan matches nan, ±inf must match exactly); the message names
+    the first wrong element by its input when `inputs` is given, else by its index."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape and got.size != expected.size:
+        raise AssertionError(f"{topic}: expected shape {expected.shape}, got {got.shape}")
+    got = np.asarray(got, dtype=np.float64).reshape(expected.shape)
+    expected = expected.astype(np.float64)
+    ok = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if ok.all():
+        return
+    i = np.flatnonzero(~ok)[0]
+    want, have = expected.flat[i], got.flat[i]
+    if inputs is not None:
+        where = f"for input {np.ravel(inputs)[i]!r}"
+    else:
+        where = f"at index {tuple(int(k) for k in np.unravel_index(i, expected.shape))}"
+    off = f" (relative error {abs(have - want) / abs(want):.1e})" if np.isfinite(want) and want and np.isfinite(have) else ""
+    raise AssertionError(f"{topic}: {where} expected {want:.10g}, got {have:.10g}{off}")
+
+
+def _call_strictly(call, topic, what):
+    """call() with NumPy's silent floating-point problems turned into errors with a message."""
+    try:
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            return call()
+    except NotImplementedError as missing:
+        raise not_done(topic, missing) from None
+    except FloatingPointError as error:
+        raise AssertionError(
+            f"{topic} on {what} made NumPy report '{error}': an intermediate value overflowed or became "
+            f"invalid. Rewrite the formula so no step can overflow, or, where the inf or nan leads to the right "
+            f"answer, say so with np.errstate (the numerics notes above show how).") from None
+
+
+def run_forward(activation, x, topic, keep_dtype=True):
+    """activation(x), checked: a new Tensor of the same shape (and dtype), the input untouched,
+    and no NumPy warning on the way."""
+    from tinytorch.core.tensor import Tensor
+
+    before = x.data.copy()
+    out = _call_strictly(lambda: activation(x), topic, f"input {show(x.data)} ({x.dtype})")
+    assert isinstance(out, Tensor), f"{topic} must return a Tensor, got {type(out).__name__}: wrap the result in Tensor(...)"
+    assert np.array_equal(x.data, before, equal_nan=True), \
+        f"{topic} changed its input in place; build a new array instead of writing into x.data"
+    assert out is not x and not np.shares_memory(out.data, x.data), \
+        f"{topic} returned its input (or a view of it); return a new Tensor with its own array"
+    assert out.shape == x.shape, f"{topic} must keep the shape {x.shape}, got {out.shape}"
+    if keep_dtype:
+        assert out.dtype == x.dtype, f"{topic} must keep the dtype: {x.dtype} in should give {x.dtype} out, got {out.dtype}"
+    return out
+
+
+def expect_forward(activation, x, expected, topic, rtol=1e-12, atol=0.0, keep_dtype=False):
+    """run_forward(activation, Tensor(x)) compared with `expected`; the message names the input.
+    The dtype is only checked with keep_dtype=True (the edge-case tests do that)."""
+    from tinytorch.core.tensor import Tensor
+
+    x = np.asarray(x, dtype=np.float64) if not isinstance(x, np.ndarray) else x
+    out = run_forward(activation, Tensor(x), topic, keep_dtype=keep_dtype)
+    expect_close(out.data, expected, topic, x, rtol=rtol, atol=atol)
+    return out.data
+
+
+def run_backward(activation, grad, topic):
+    """activation.backward(grad), checked: a Tensor of the input's shape and dtype, and neither the
+    gradient it was given nor the output of the forward pass changed."""
+    from tinytorch.core.tensor import Tensor
+
+    saved_output, grad_before = activation.output.data.copy(), grad.data.copy()
+    result = _call_strictly(lambda: activation.backward(grad), topic, f"gradient {show(grad.data)}")
+    assert isinstance(result, Tensor), f"{topic} must return a Tensor, got {type(result).__name__}"
+    assert result.shape == activation.input.shape, f"{topic} must return the input's shape {activation.input.shape}"
+    assert result.dtype == activation.input.dtype, f"{topic} must keep the dtype {activation.input.dtype}, got {result.dtype}"
+    assert np.array_equal(activation.output.data, saved_output, equal_nan=True), \
+        f"{topic} changed the saved output (the Tensor forward returned); compute into a new array"
+    assert np.array_equal(grad.data, grad_before, equal_nan=True), f"{topic} changed the gradient it was given"
+    return result
+
+
+def check_dtypes(make, topic, values=(-3.0, -0.5, 0.0, 0.5, 3.0), scalar=True):
+    """float32 in → float32 out and float64 → float64, for several shapes (size-1 axes, 0-d)."""
+    from tinytorch.core.tensor import Tensor
+
+    for dtype in (np.float32, np.float64):
+        data = np.array(values, dtype=dtype)
+        for shaped in (data, data.reshape(1, -1), data.reshape(-1, 1)) + ((data[1],) if scalar else ()):
+            run_forward(make(), Tensor(np.array(shaped)), f"{topic} on {np.dtype(dtype)} of shape {np.shape(shaped)}")
+
+
+def passes(test):
+    """Whether test() passes, printing nothing: used to tell whose mistake a failure is."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            test()
+        except AssertionError:
+            return False
+    return True
+
+
+@contextlib.contextmanager
+def charged_elsewhere(part, cell, part_passes):
+    """A failure inside is forgiven (printed as skipped) when it comes from `part`, which `cell`
+    grades: that is, when `part_passes()` is False. A NotDone is never forgiven."""
+    try:
+        yield
+    except NotDone:
+        raise
+    except AssertionError as failure:
+        if part_passes():
+            raise
+        print(f"⏭  not charged here: {str(failure).splitlines()[0][:120]} — the mistake is in {part}, "
+              f"which {cell} grades")
