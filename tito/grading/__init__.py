@@ -1,0 +1,1 @@
+"""Grading: running students' notebooks in sandboxed kernels and recording the results."""
