@@ -11,6 +11,18 @@ def module_dirs():
     return sorted(p for p in MODULES.iterdir() if p.is_dir() and p.name[:2].isdigit())
 
 
+def provided_dirs():
+    """Notebooks of provided code with no exercises (modules/special): exported to the package and
+    shipped in every kit, never released as an assignment."""
+    return sorted(p for p in MODULES.iterdir() if p.is_dir() and not p.name[:2].isdigit()
+                  and not p.name.startswith((".", "_")) and list(p.glob("*_dev.py")))
+
+
+def exported_name(module_dir):
+    """The package module a notebook exports to: tinytorch/core/<name>.py."""
+    return dev_source(module_dir).stem.removesuffix("_dev")
+
+
 def find_module(name):
     """Resolve '02', '02_activations' or 'activations' to a module folder, or explain what exists."""
     matches = [p for p in module_dirs() if name in (p.name, p.name[:2], p.name[3:])]

@@ -75,6 +75,7 @@ import math
 
 import numpy as np
 
+from tinytorch.core.special import erfc, normal_cdf
 from tinytorch.core.tensor import Tensor
 
 # %% nbgrader={"grade": false, "grade_id": "test-helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -736,34 +737,14 @@ if __name__ == "__main__":
 # digit; since `1 + tanh(u) = 2σ(2u)`, write the approximation as `x · σ(2u)` with your
 # safe sigmoid instead. `x³` can overflow float32 for |x| > 7·10^12, and at x = −inf the
 # product x·Φ(x) is −inf·0 = nan (PyTorch's answer too): compute inside
-# `np.errstate(over="ignore", invalid="ignore")`. The helpers `erfc` and `_normal_cdf` (Φ)
-# below are provided.
+# `np.errstate(over="ignore", invalid="ignore")`. Φ is provided: `normal_cdf` (and `erfc`) come
+# from `tinytorch.core.special`, vectorised numerical code you may read but need not write.
 #
 # **Derivative** (provided): exact, Φ(x) + x·φ(x) with φ the normal density.
 
 # %% nbgrader={"grade": false, "grade_id": "gelu-class", "locked": false, "schema_version": 3, "solution": true, "task": false}
 #| export
-_erfc_object = np.frompyfunc(math.erfc, 1, 1)
-_SQRT_HALF = math.sqrt(0.5)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
-
-
-def erfc(a):
-    """Complementary error function, elementwise, in the array's float dtype (float64 for integers).
-
-    Uses the C library's erfc (math.erfc) in float64: correctly rounded for practical purposes
-    in both dtypes. It runs at Python speed (~0.1 µs per element), which is why GELU's
-    approximate='tanh' mode exists.
-    """
-    a = np.asarray(a)
-    dtype = a.dtype if a.dtype.kind == "f" else np.float64
-    return np.asarray(_erfc_object(a.astype(np.float64)), dtype=np.float64).astype(dtype)
-
-
-def _normal_cdf(a):
-    """Φ(a) = ½·erfc(−a/√2), evaluated in float64 (so float32 inputs lose nothing to the
-    argument's rounding, which erfc amplifies by ~2a²) and returned in a's dtype."""
-    return (0.5 * erfc(-a.astype(np.float64) * _SQRT_HALF)).astype(a.dtype)
 
 
 class GELU(Activation):
@@ -784,14 +765,14 @@ class GELU(Activation):
         self.approximate = approximate
 
     def forward(self, x):
-        """TODO: exact: x · Φ(x) with the provided _normal_cdf; 'tanh': x · σ(2u). Use Python-float constants."""
+        """TODO: exact: x · Φ(x) with the provided normal_cdf; 'tanh': x · σ(2u). Use Python-float constants."""
         ### BEGIN SOLUTION
         a = x.data
         with np.errstate(over="ignore", invalid="ignore"):    # x³ → inf is fine; −inf · 0 → nan as in PyTorch
             if self.approximate == "tanh":
                 u = _SQRT_2_OVER_PI * (a + 0.044715 * a * a * a)
                 return Tensor(a * _sigmoid(2 * u))              # ½x(1 + tanh u) = x·σ(2u), no cancelling
-            return Tensor(a * _normal_cdf(a))
+            return Tensor(a * normal_cdf(a))
         ### END SOLUTION
 
     def backward(self, grad_output):
@@ -802,7 +783,7 @@ class GELU(Activation):
                 s = _sigmoid(2 * u)                             # = ½(1 + tanh u)
                 du = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
                 return Tensor(g * (s + x * 2 * s * (1 - s) * du))
-            cdf = _normal_cdf(x)
+            cdf = normal_cdf(x)
             pdf = np.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
             return Tensor(g * (cdf + x * pdf))
 
@@ -833,7 +814,7 @@ def test_unit_gelu_edge_cases():
     check_dtypes(GELU, "GELU")
     low = np.array([-9.0, -5.0, -3.0], dtype=np.float32)
     expect_forward(GELU(), low, [float(v) * 0.5 * math.erfc(-float(v) / math.sqrt(2)) for v in low],
-                   "GELU in float32 (evaluate Φ with the provided _normal_cdf)", rtol=3 * 2.0 ** -23, keep_dtype=True)
+                   "GELU in float32 (evaluate Φ with the provided normal_cdf)", rtol=3 * 2.0 ** -23, keep_dtype=True)
     extreme = np.array([-1000.0, 1000.0, 1e15, -np.inf, np.inf, np.nan], dtype=np.float32)
     limits = [0.0, 1000.0, 1e15, np.nan, np.inf, np.nan]
     expect_forward(GELU(), extreme, limits, "GELU('none') ≈ x for large x, 0 for very negative x, nan at −inf "
@@ -1054,7 +1035,7 @@ if __name__ == "__main__":
 # %% [markdown]
 # ### Measure (runs when you run the notebook; the numbers are your machine's)
 
-# %% nbgrader={"grade": false, "grade_id": "profiler-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "profiler-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     try:
         benchmark_activation_suite(shape=(500, 500), iterations=10)
@@ -1158,7 +1139,7 @@ def plot_profile(rows, path=None):
     return fig
 
 
-# %% nbgrader={"grade": false, "grade_id": "fast-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "fast-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     try:
         fast_rows = ActivationProfiler().compare_activations(clear_and_fast(), shape=(500, 500), iterations=10)
@@ -1211,7 +1192,7 @@ def plot_activations(activations=None, path=None, lo=-5.0, hi=5.0):
     return fig
 
 
-# %% nbgrader={"grade": false, "grade_id": "plot-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "plot-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     try:
         figure = plot_activations()

@@ -8,7 +8,7 @@ import contextlib
 import os
 
 from tito import notebooks, sync
-from tito.paths import PACKAGE, ROOT, find_module, module_dirs
+from tito.paths import PACKAGE, ROOT, find_module, module_dirs, provided_dirs
 
 HELP = "sync each module's .py and .ipynb (safely) and regenerate the tinytorch package"
 
@@ -49,7 +49,7 @@ def export(module=None, keep=None, quiet=False):
     """Sync the modules, then export the package; a conflict stops before the package is touched."""
     if keep and not module:
         raise SystemExit("tito export: --keep needs the module it applies to, e.g. `tito export 02 --keep py`")
-    chosen = [find_module(module)] if module else module_dirs()
+    chosen = [find_module(module)] if module else module_dirs() + provided_dirs()
     conflicts = []
     for module_dir in chosen:
         try:
@@ -63,7 +63,7 @@ def export(module=None, keep=None, quiet=False):
         raise SystemExit("\n".join(conflicts) + "\nThe package was not exported.")
     export_package(ROOT)
     if not quiet:
-        print(f"exported {len(module_dirs())} modules -> {PACKAGE.relative_to(ROOT)}/")
+        print(f"exported {len(module_dirs()) + len(provided_dirs())} notebooks -> {PACKAGE.relative_to(ROOT)}/")
 
 
 def run(args):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tito import nbgrader_course
 from tito.commands import export as export_command
-from tito.paths import PACKAGE, find_module, module_dirs
+from tito.paths import PACKAGE, ROOT, exported_name, find_module, module_dirs, provided_dirs
 
 HELP = "student copy (nbgrader generate_assignment) and student kit for one module"
 
@@ -39,12 +39,14 @@ def build_kit(module_dir, course):
     shutil.rmtree(kit, ignore_errors=True)
     released = Path(course) / "release" / module_dir.name
     shutil.copytree(released, kit / module_dir.name)
-    earlier = [d.name.split("_", 1)[1] for d in module_dirs() if d.name < module_dir.name]
+    earlier = [exported_name(d) for d in provided_dirs()] + \
+        [exported_name(d) for d in module_dirs() if d.name < module_dir.name]
     (kit / "tinytorch" / "core").mkdir(parents=True)
     shutil.copyfile(PACKAGE / "__init__.py", kit / "tinytorch" / "__init__.py")
     shutil.copyfile(PACKAGE / "core" / "__init__.py", kit / "tinytorch" / "core" / "__init__.py")
     for name in earlier:
         shutil.copyfile(PACKAGE / "core" / f"{name}.py", kit / "tinytorch" / "core" / f"{name}.py")
+    shutil.copyfile(ROOT / "tinytest.py", kit / "tinytest.py")       # the test helpers the notebook imports
     notebook = next(released.glob("*.ipynb")).name
     (kit / "README.md").write_text(KIT_README.format(module=module_dir.name, notebook=notebook))
     shutil.make_archive(str(kit), "zip", root_dir=kit)
