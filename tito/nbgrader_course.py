@@ -1,10 +1,7 @@
 """The nbgrader side of the course: one place that knows the course folder, the gradebook and
 how to call nbgrader (through its Python API, in this process — the real nbgrader, without
 paying its start-up once per student)."""
-import os
 import shutil
-import sys
-import warnings
 from pathlib import Path
 
 from tito import sync
@@ -12,26 +9,31 @@ from tito.paths import ROOT, dev_source
 
 DEFAULT_COURSE = ROOT / "course"
 
-# nbgrader's gradebook code triggers SQLAlchemy warnings about its own session handling; they
-# are not about the course and would bury the score table.
-warnings.filterwarnings("ignore", message=r".*not in session.*")
 
-# nbgrader runs `alembic` as a program to set up the gradebook: it must be on PATH.
-os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+def alembic_head():
+    """The gradebook schema version of this nbgrader, read from its migration scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
 
-def grading_package(course, module_dir):
-    """The tinytorch a submission of this module is graded against: the one in its student kit
-    (earlier modules only). The reference package next to the course must not be importable,
-    or `from tinytorch.core.activations import ...` would earn points for the instructor's code."""
-    kit = Path(course) / "kits" / module_dir.name
-    if not (kit / "tinytorch" / "__init__.py").is_file():
-        raise SystemExit(f"tito: {module_dir.name} has no student kit in {course}: run `tito release` first")
-    return kit.resolve()
+    with _temp_alembic_ini("sqlite://") as ini:
+        return ScriptDirectory.from_config(Config(ini)).get_current_head()
 
 
-# ipykernel 7 warns on every start that its local TCP transport is unencrypted; that line on the
-# instructor's terminal says nothing about the course, so grading kernels log errors only.
-QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+def prepare_gradebook(db_url):
+    """Stamp a new, empty gradebook database with nbgrader's schema version. (nbgrader would run the
+    `alembic` program for that, which must then be on PATH; this needs no program and no PATH.)"""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).get_table_names():
+                connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": alembic_head()})
+    finally:
+        engine.dispose()
+    return db_url
 
 
 def add_course_arguments(parser):
@@ -41,26 +43,23 @@ def add_course_arguments(parser):
                         help="gradebook as an SQLAlchemy URL (default: sqlite:///COURSE/gradebook.db)")
 
 
-def config(course, db=None):
+def load_config():
+    """The course's nbgrader_config.py (read from the repository root)."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+
+
+def db_url(course, db=None):
+    return db or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def config(course, db=None):
+    cfg = load_config()
     cfg.CourseDirectory.root = str(Path(course).resolve())
     cfg.Exchange.root = str(Path(course).resolve() / "exchange")
-    cfg.CourseDirectory.db_url = db or f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
-    cfg.Autograde.autograde_preprocessors = autograde_preprocessors()
-    cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"] + QUIET_KERNEL
+    cfg.CourseDirectory.db_url = db_url(course, db)
     return cfg
-
-
-def autograde_preprocessors():
-    """nbgrader's own list, with Execute replaced by the version that survives a kernel crash."""
-    from nbgrader.converters.autograde import Autograde
-    from nbgrader.preprocessors import Execute
-
-    from tito.nbgrader_plugins import ExecuteSurvivingCrash
-
-    return [ExecuteSurvivingCrash if p is Execute else p for p in Autograde.class_traits()["autograde_preprocessors"].default()]
 
 
 def api(course, db=None):
@@ -70,13 +69,14 @@ def api(course, db=None):
 
     cfg = config(course, db)
     Path(course).mkdir(parents=True, exist_ok=True)
+    prepare_gradebook(cfg.CourseDirectory.db_url)
     return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
 
 
 def gradebook(course, db=None):
     from nbgrader.api import Gradebook
 
-    return Gradebook(config(course, db).CourseDirectory.db_url)
+    return Gradebook(prepare_gradebook(config(course, db).CourseDirectory.db_url))
 
 
 def notebook_name(module_dir):

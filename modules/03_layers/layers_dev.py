@@ -322,7 +322,7 @@ if __name__ == "__main__":
 # the weights. The numbers are the standard deviation of the activations after layers 1, 5
 # and 10. (Not graded; run it and read it.)
 
-# %% nbgrader={"grade": false, "grade_id": "init-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "init-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     def signal_scale(draw, depth=10, width=256, seed=0):
         rng = np.random.default_rng(seed)
@@ -618,7 +618,7 @@ if __name__ == "__main__":
 # An untrained 4 → 16 → 3 network on a batch of 5 examples, with module 02's `Softmax`
 # turning each row of logits into class probabilities. (Not graded.)
 
-# %% nbgrader={"grade": false, "grade_id": "mlp-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "mlp-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     try:
         classifier = mlp([4, 16, 3], rng=0)
@@ -798,7 +798,7 @@ if __name__ == "__main__":
 # %% [markdown]
 # ### See it
 
-# %% nbgrader={"grade": false, "grade_id": "xor-demo", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "xor-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
 if __name__ == "__main__":
     try:
         network = xor_network()

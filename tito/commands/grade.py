@@ -1,35 +1,25 @@
-"""tito grade MODULE [SUBMISSIONS]: autograde every submission with nbgrader, then print a score table.
+"""tito grade MODULE [SUBMISSIONS]: autograde a folder of hand-ins, then print a score table.
 
-SUBMISSIONS is a folder of <student>.ipynb files (default: submissions/NN_name/). Each is copied to
-COURSE/submitted/<student>/NN_name/ and autograded on its own, so one broken submission never
-stops the batch: a notebook that is not valid JSON, a kernel that dies, or a cell that loops
-forever is reported for that student and grading goes on.
+SUBMISSIONS is a folder of <student>.ipynb files (default: submissions/NN_name/). Each becomes one
+grading job (tito/grading/job.py): nbgrader's autograde steps in a sandboxed kernel, plus the
+module's trusted checks. Jobs run serially (--workers 1) or on Dask (an embedded cluster by
+default, or --scheduler ADDRESS); one writer stores the results in the gradebook and the course
+folder. A hand-in that is not a notebook, a kernel that dies, a cell that loops forever or a
+worker that crashes is reported for that student and the batch goes on. Hand-ins already graded
+from the same bytes are skipped unless --force.
 """
-import contextlib
-import json
-import os
-import shutil
+import re
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from tito import nbgrader_course
-from tito.notebooks import read_notebook
+from tito.grading import prepare, record, runner
+from tito.grading.job import Settings
 from tito.paths import ROOT, find_module
 
-HELP = "autograde submissions with nbgrader and print a per-student, per-cell score table"
-
-
-@dataclass
-class Outcome:
-    student: str
-    graded: bool
-    seconds: float
-    problem: str = ""
-    notes: list = field(default_factory=list)
+HELP = "autograde hand-ins (sandboxed, with trusted checks) and print a per-student, per-cell score table"
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
 def add_arguments(parser):
@@ -37,163 +27,120 @@ def add_arguments(parser):
     parser.add_argument("submissions", nargs="?", type=Path,
                         help="folder of <student>.ipynb files (default: submissions/NN_name)")
     nbgrader_course.add_course_arguments(parser)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="grading processes on this machine (default: one per core; 1 = serial, in process)")
+    parser.add_argument("--scheduler", default=None, help="grade on an existing Dask cluster, e.g. tcp://host:8786")
+    parser.add_argument("--force", action="store_true", help="regrade hand-ins already graded from the same bytes")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        help="refuse to grade unless every sandbox layer is available (root, namespaces)")
+    parser.add_argument("--seed", type=int, default=None, help="the trusted checks' seed (default: fresh per run)")
 
 
-def progress(done, total, label, stream=sys.stderr):
-    width = 24
-    filled = width * done // total
-    end = "\n" if done == total or not stream.isatty() else "\r"
-    stream.write(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<28}{end}")
-    stream.flush()
+def settings(require_sandbox=False):
+    """Grading settings from nbgrader_config.py: Execute.timeout and the TitoGrading section."""
+    cfg = nbgrader_course.load_config()
+    section = cfg.get("TitoGrading", {})
+    fields = {name: section[name] for name in Settings.__dataclass_fields__ if name in section}
+    if "timeout" in cfg.get("Execute", {}):
+        fields["cell_timeout"] = cfg.Execute.timeout
+    fields["require_sandbox"] = require_sandbox or fields.get("require_sandbox", False)
+    return Settings(**fields)
 
 
-def unreadable(path):
-    """Why nbgrader cannot open this file as a notebook, or '' if it can."""
-    try:
-        read_notebook(path)
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
-        return f"malformed notebook (not valid JSON: {str(error).splitlines()[0][:80]})"
-    except Exception as error:  # noqa: BLE001 — any reason a notebook cannot be read is reported, not raised
-        return f"unreadable notebook ({type(error).__name__}: {str(error)[:80]})"
-    return ""
+def hand_ins(folder):
+    """{student: bytes} of the <student>.ipynb files in folder; bad names are refused by name."""
+    files = sorted(Path(folder).glob("*.ipynb"))
+    if not files:
+        raise SystemExit(f"tito: no <student>.ipynb files in {folder}")
+    bad = [p.name for p in files if not STUDENT_ID.match(p.stem)]
+    if bad:
+        raise SystemExit(f"tito: these file names are not usable as student ids (letters, digits, _ . @ -): {bad}")
+    return {p.stem: p.read_bytes() for p in files}
 
 
-def cell_problems(autograded_notebook):
-    """For each graded cell that failed: 'grade_id: ErrorName: first line of the message'."""
-    if not autograded_notebook.exists():
-        return []
-    notes = []
-    for cell in read_notebook(autograded_notebook).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("grade") or cell.cell_type != "code":
-            continue
-        errors = [o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if "CellTimeoutError" in errors:
-            notes.append(f"{meta['grade_id']}: timed out (the cell ran longer than the course's per-cell limit "
-                         f"and was interrupted)")
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                message = (output.get("evalue") or "").strip().splitlines()
-                notes.append(f"{meta['grade_id']}: {output.get('ename')}: {message[0][:110] if message else ''}")
-            elif output.get("name") == "stderr":
-                notes.append(f"{meta['grade_id']}: wrote to stderr (nbgrader scores that 0): "
-                             f"{output.get('text', '').strip().splitlines()[0][:90]}")
-    return notes
+def sandbox_summary(layers):
+    layers = {k: v for k, v in layers.items() if k not in ("mode", "user", "unshare")}
+    on = [name for name, state in layers.items() if state.startswith("on")]
+    off = [f"{name}: {state}" for name, state in layers.items() if not state.startswith("on")]
+    lines = [f"sandbox layers on: {', '.join(on)}"]
+    return "\n".join(lines + [f"  not protected — {line}" for line in off])
 
 
-def forget_previous_grade(course, module_dir, student, db=None):
-    """A regrade starts clean: an earlier grade must not survive a submission that can't be graded."""
-    for folder in ("autograded", "feedback"):
-        shutil.rmtree(Path(course) / folder / student / module_dir.name, ignore_errors=True)
-    from nbgrader.api import MissingEntry
+def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, force=False, require_sandbox=False,
+          seed=None, progress=True):
+    """Grade every hand-in in folder; returns (results in student order, skipped students)."""
+    from tito.grading.sandbox import sandbox_support
 
-    with nbgrader_course.gradebook(course, db) as gb:
-        try:
-            gb.remove_submission(module_dir.name, student)
-        except MissingEntry:
-            pass
-
-
-def grade_one(api, course, module_dir, path, db=None):
-    student = path.stem
-    notebook = nbgrader_course.notebook_name(module_dir)
-    forget_previous_grade(course, module_dir, student, db)
-    target = Path(course) / "submitted" / student / module_dir.name / f"{notebook}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)   # other files there (e.g. nbgrader's timestamp.txt) stay
-    shutil.copyfile(path, target)
-    start = time.perf_counter()
-    problem = unreadable(target)
-    if problem:
-        return Outcome(student, False, time.perf_counter() - start, problem)
-    result = api.autograde(module_dir.name, student, force=True)
-    seconds = time.perf_counter() - start
-    autograded = Path(course) / "autograded" / student / module_dir.name / f"{notebook}.ipynb"
-    if not result.get("success"):
-        reason = (result.get("error") or result.get("log") or "").strip().splitlines()
-        return Outcome(student, False, seconds, f"nbgrader could not grade it: {reason[-1][:120] if reason else '?'}",
-                       cell_problems(autograded))
-    return Outcome(student, True, seconds, notes=cell_problems(autograded))
+    course = Path(course)
+    if not (course / "release" / module_dir.name).exists():
+        raise SystemExit(f"tito: {module_dir.name} has not been released into {course}: run `tito release` first")
+    support = sandbox_support()
+    if require_sandbox and not support.get("mode", "").startswith("full"):
+        raise SystemExit(f"tito: --require-sandbox, but this machine gives: {support.get('mode')}\n"
+                         + sandbox_summary(support))
+    db_url = nbgrader_course.db_url(course, db)
+    submissions = hand_ins(folder)
+    skipped = [s for s, data in submissions.items()
+               if not force and record.already_graded(course, module_dir.name, s, prepare.sha256(data))]
+    todo = {s: data for s, data in submissions.items() if s not in skipped}
+    jobs = prepare.jobs_for(module_dir, course, db_url, todo, settings(require_sandbox), seed) if todo else []
+    bar = runner.Progress(len(jobs)) if progress and jobs else None
+    results = []
+    for result in runner.run(jobs, workers=workers, scheduler=scheduler):
+        record.store(course, db_url, result, todo[result.student])
+        results.append(result)
+        if bar:
+            bar.update(result.student)
+    results.sort(key=lambda r: r.student)
+    return results, skipped
 
 
-def scores(course, module_dir, outcomes, db=None):
-    """{student: {grade_id: (score, max, needs_manual)}} from the gradebook, graded students only."""
-    table = {}
-    with nbgrader_course.gradebook(course, db) as gb:
-        notebook = nbgrader_course.notebook_name(module_dir)
-        for outcome in outcomes:
-            if not outcome.graded:
-                continue
-            submission = gb.find_submission_notebook(notebook, module_dir.name, outcome.student)
-            table[outcome.student] = {g.name: (g.score, g.max_score, g.needs_manual_grade) for g in submission.grades}
-    return table
-
-
-def format_table(module_dir, outcomes, table):
-    cells = list(dict.fromkeys(name for row in table.values() for name in row))   # notebook order
+def format_table(module_dir, results):
+    cells = list(dict.fromkeys(g for r in results for g in r.cells))          # notebook order
     short = [c.removeprefix("test-") for c in cells]
-    width = max([len(o.student) for o in outcomes] + [7])
+    width = max([len(r.student) for r in results] + [7])
     lines = [f"{module_dir.name}: scores per graded cell (* = flagged for manual grading)",
-             f"{'student':<{width}} " + " ".join(f"{s[:14]:>14}" for s in short) + f" {'total':>9} {'secs':>5}"]
-    for o in outcomes:
-        if not o.graded:
-            lines.append(f"{o.student:<{width}} NOT GRADED — {o.problem}")
+             f"{'student':<{width}} " + " ".join(f"{s[:12]:>12}" for s in short) + f" {'total':>9} {'secs':>5}"]
+    for r in results:
+        if not r.graded:
+            lines.append(f"{r.student:<{width}} NOT GRADED — {r.problem}")
             continue
-        row = table[o.student]
         values = []
         for c in cells:
-            score, maximum, manual = row.get(c, (0, 0, False))
-            values.append(f"{score:g}/{maximum:g}{'*' if manual else ' '}")
-        total = sum(v[0] or 0 for v in row.values())
-        possible = sum(v[1] for v in row.values())
-        lines.append(f"{o.student:<{width}} " + " ".join(f"{v:>14}" for v in values)
-                     + f" {f'{total:g}/{possible:g}':>9} {o.seconds:5.1f}")
-    for o in outcomes:
-        for cell, (_, _, manual) in table.get(o.student, {}).items():
-            if manual:
-                o.notes.append(f"{cell}: flagged for manual grading by nbgrader (the graded cell is missing "
-                               f"from the submission — deleted?)")
-    notes = [f"  {o.student}: {n}" for o in outcomes for n in o.notes]
+            cell = r.cells.get(c)
+            values.append(f"{cell.score:g}/{cell.max_score:g}{'*' if cell.needs_manual else ' '}" if cell else "-")
+        lines.append(f"{r.student:<{width}} " + " ".join(f"{v:>12}" for v in values)
+                     + f" {f'{r.score:g}/{r.max_score:g}':>9} {r.seconds.get('total', 0):5.1f}")
+    notes = []
+    for r in results:
+        for grade_id, cell in r.cells.items():
+            if cell.needs_manual and not cell.messages:
+                notes.append(f"  {r.student}: {grade_id}: flagged for manual grading by nbgrader (the graded cell "
+                             f"is missing from the submission — deleted?)")
+            notes += [f"  {r.student}: {grade_id}: {m[:160]}" for m in cell.messages if cell.score < cell.max_score]
     if notes:
         lines += ["", "why points were lost:"] + notes
     return "\n".join(lines)
 
 
-def grade(module_dir, course, folder, db=None):
-    files = sorted(Path(folder).glob("*.ipynb"))
-    if not files:
-        raise SystemExit(f"tito: no <student>.ipynb files in {folder}")
-    api = nbgrader_course.api(course, db)
-    if not (Path(course) / "release" / module_dir.name).exists():
-        raise SystemExit(f"tito: {module_dir.name} has not been released into {course}: run `tito release` first")
-    outcomes = []
-    with grading_kernels_use(nbgrader_course.grading_package(course, module_dir)):
-        for i, path in enumerate(files):
-            progress(i, len(files), f"grading {path.stem}")
-            outcomes.append(grade_one(api, course, module_dir, path, db))
-    progress(len(files), len(files), "done")
-    return outcomes, scores(course, module_dir, outcomes, db)
-
-
-@contextlib.contextmanager
-def grading_kernels_use(package_home):
-    """Kernels started meanwhile inherit TINYTORCH_HOME, which the notebooks' setup cell obeys."""
-    before = os.environ.get("TINYTORCH_HOME")
-    os.environ["TINYTORCH_HOME"] = str(package_home)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("TINYTORCH_HOME", None)
-        else:
-            os.environ["TINYTORCH_HOME"] = before
-
-
 def run(args):
     module_dir = find_module(args.module)
     folder = args.submissions or ROOT / "submissions" / module_dir.name
-    outcomes, table = grade(module_dir, args.course, folder, args.db)
-    print(format_table(module_dir, outcomes, table))
-    seconds = [o.seconds for o in outcomes if o.graded]
-    if seconds:
-        print(f"\nautograde: {sum(seconds) / len(seconds):.1f} s per submission ({len(seconds)} graded)")
+    from tito.grading.sandbox import sandbox_support
+
+    print(sandbox_summary(sandbox_support()), file=sys.stderr)
+    started = time.perf_counter()
+    results, skipped = grade(module_dir, args.course, folder, args.db, args.workers, args.scheduler, args.force,
+                             args.require_sandbox, args.seed)
+    if results:
+        print(format_table(module_dir, results))
+    if skipped:
+        print(f"\nskipped {len(skipped)} hand-in(s) already graded from the same bytes (--force regrades): "
+              f"{', '.join(skipped)}")
+    graded = [r for r in results if r.graded]
+    if graded:
+        wall = time.perf_counter() - started
+        print(f"\ngraded {len(graded)} of {len(results)} in {wall:.1f} s ({wall / len(results):.2f} s per hand-in; "
+              f"{sum(r.seconds.get('total', 0) for r in graded) / len(graded):.1f} s per job)")
+    return 0
+
