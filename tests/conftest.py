@@ -57,3 +57,58 @@ def copy_project(target):
                         ignore=shutil.ignore_patterns("*.ipynb", "__pycache__", ".tito-sync.json", "*.bak-*"))
     shutil.copy(ROOT / "settings.ini", target)
     return target
+
+
+# ---- one graded course per session: the release of module 02, every sample hand-in, every mutant,
+# near miss and correct alternative of the grading tests, graded in one batch on an embedded Dask
+# cluster (two workers) in the full sandbox — the shared fixture of test_grading.py and the
+# report, runner and browser tests.
+
+def file_digests(*folders):
+    import hashlib
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for folder in folders for p in sorted(Path(folder).rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".ipynb")}
+
+
+def job_processes():
+    """PIDs running as a sandbox job's uid (none may outlive its job)."""
+    from tito.grading.sandbox import UID_RANGE, processes_of
+    import os
+    uids = set()
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                uid = int(next(line for line in f if line.startswith("Uid:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            continue
+        if UID_RANGE[0] <= uid <= UID_RANGE[1]:
+            uids.add(uid)
+    return [pid for uid in uids for pid in processes_of(uid)]
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    from test_grading import ALTERNATIVES, MUTANTS
+    from tito import submissions
+    from tito.commands import grade, release, samples
+    from tito.notebooks import read_notebook
+    from tito.paths import find_module
+
+    module = find_module("02")
+    course = tmp_path_factory.mktemp("course")
+    released, kit, _ = release.release(module, course)
+    folder = tmp_path_factory.mktemp("hand-ins")
+    samples.build(module, course, out=folder)
+    hand_ins = folder / module.name
+    reference = read_notebook(hand_ins / "reference.ipynb")
+    for name, (mutate, _, _) in MUTANTS.items():
+        submissions.write(mutate(reference), hand_ins / f"mutant_{name}.ipynb")
+    for name, mutate in ALTERNATIVES.items():
+        submissions.write(mutate(reference), hand_ins / f"alternative_{name}.ipynb")
+    protected = (ROOT / "modules", ROOT / "tinytorch", ROOT / "tito", course / "kits", course / "release")
+    before = file_digests(*protected)
+    results, skipped = grade.grade(module, course, hand_ins, workers=2, progress=False)
+    return {"module": module, "course": course, "release": released, "kit": kit, "hand_ins": hand_ins,
+            "results": {r.student: r for r in results}, "skipped": skipped,
+            "table": grade.format_table(module, results), "changed": before != file_digests(*protected),
+            "left_running": job_processes()}

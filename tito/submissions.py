@@ -41,6 +41,14 @@ def replace_solution(nb, grade_id, body, region=0):
     return replace_code(nb, grade_id, source[begin:end], body)
 
 
+def append_code(nb, grade_id, code):
+    """A copy of nb with `code` added at the end of one cell."""
+    nb = copy.deepcopy(nb)
+    target = cell(nb, grade_id)
+    target.source = target.source.rstrip("\n") + "\n\n" + code.strip("\n") + "\n"
+    return nb
+
+
 def drop_cell(nb, grade_id):
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]

@@ -47,7 +47,7 @@ for _folder in [p for start in _starts for p in (start, *start.parents)]:
             sys.path.insert(0, str(_folder))
         break
 
-# %% nbgrader={"grade": false, "grade_id": "imports", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %%
 #| default_exp core.tensor
 #| export
 import numpy as np

@@ -44,8 +44,8 @@
 # **How you are graded.** Each activation has two graded test cells: one for ordinary inputs
 # and one for its edge cases (dtypes, ±inf and nan, huge or tiny inputs, no warnings). A
 # formula that is right but stumbles on an edge case keeps the first cell's points. A mistake
-# is charged once: if SiLU fails only because your sigmoid does, the SiLU test says so and
-# does not take points again.
+# is charged once: if your sigmoid is wrong, SiLU is checked against *your* sigmoid, so the
+# same mistake does not cost points twice.
 #
 # **Where the code goes.** `#| export` cells become `tinytorch/core/activations.py`:
 #
@@ -68,7 +68,7 @@ for _folder in [p for start in _starts for p in (start, *start.parents)]:
             sys.path.insert(0, str(_folder))
         break
 
-# %% nbgrader={"grade": false, "grade_id": "imports", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# %%
 #| default_exp core.activations
 #| export
 import math
@@ -81,8 +81,8 @@ from tinytorch.core.tensor import Tensor
 # %% nbgrader={"grade": false, "grade_id": "test-helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Test helpers (not exported), shared by every module's tests: they call your code the way the
 # graded tests do and turn the usual mistakes into messages that say what to fix.
-from tinytest import (attempt, charged_elsewhere, check_dtypes, expect_close, expect_error, expect_forward,
-                      passes, run_backward, run_forward, show, unfinished)
+from tinytest import (attempt, check_dtypes, expect_close, expect_error, expect_forward, passes, quietly,
+                      run_backward, run_forward, show, unfinished)
 
 # %% [markdown]
 # ## The contract every activation keeps
@@ -691,14 +691,12 @@ class SiLU(Activation):
 
 # %% nbgrader={"grade": true, "grade_id": "test-silu", "locked": true, "points": 6, "schema_version": 3, "solution": false, "task": false}
 def test_unit_silu():
-    """SiLU on ordinary inputs: values from the definition, batches. If your _sigmoid is wrong on
-    these inputs, that mistake is graded by test-sigmoid, not here."""
-    with charged_elsewhere("_sigmoid", "test-sigmoid", lambda: passes(test_unit_sigmoid)):
-        values = np.array([-20.0, -3.0, -1.0, 0.0, 1.0, 3.0, 20.0])
-        expect_forward(SiLU(), values, values / (1 + np.exp(-values)), "SiLU")
-        batch = np.random.default_rng(5).uniform(-6, 6, (3, 5))
-        expect_forward(SiLU(), batch, batch / (1 + np.exp(-batch)), "SiLU on a (3, 5) batch")
-        print("✅ SiLU: values, batches")
+    """SiLU on ordinary inputs: x·σ(x), batches. If your _sigmoid fails test-sigmoid, SiLU is checked
+    against x·_sigmoid(x) with your own _sigmoid: that mistake is charged there, not twice."""
+    sigma = (lambda a: 1 / (1 + np.exp(-a))) if passes(test_unit_sigmoid) else _sigmoid
+    for x in (np.array([-20.0, -3.0, -1.0, 0.0, 1.0, 3.0, 20.0]), np.random.default_rng(5).uniform(-6, 6, (3, 5))):
+        expect_forward(SiLU(), x, x * quietly(sigma, x), f"SiLU on shape {x.shape}")
+    print("✅ SiLU: x·σ(x), batches")
 
 if __name__ == "__main__":
     test_unit_silu()
@@ -706,16 +704,22 @@ if __name__ == "__main__":
 # %% nbgrader={"grade": true, "grade_id": "test-silu-edge-cases", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
 def test_unit_silu_edge_cases():
     """SiLU's edge cases: dtypes, large inputs, ±inf and nan. If your _sigmoid fails its own edge
-    cases, that mistake is graded by test-sigmoid-edge-cases, not here."""
-    with charged_elsewhere("_sigmoid", "test-sigmoid-edge-cases", lambda: passes(test_unit_sigmoid_edge_cases)):
+    cases (test-sigmoid-edge-cases), SiLU is checked against your own _sigmoid there, quietly."""
+    sigmoid_right = passes(test_unit_sigmoid_edge_cases)
+    if sigmoid_right:
         check_dtypes(SiLU, "SiLU")
-        for dtype in (np.float32, np.float64):
-            expect_forward(SiLU(), np.array([-1000.0, -100.0, 100.0, 1000.0], dtype=dtype),
-                           [0.0, -100 * math.exp(-100), 100.0, 1000.0], f"SiLU on large {np.dtype(dtype)} inputs",
-                           rtol=1e-5, atol=100 * np.finfo(dtype).tiny, keep_dtype=True)   # σ(−100): subnormal
-        expect_forward(SiLU(), np.array([-np.inf, np.inf, np.nan], dtype=np.float32), [np.nan, np.inf, np.nan],
-                       "SiLU(−inf) = −inf·0 = nan as in PyTorch; SiLU(inf) = inf", rtol=0, keep_dtype=True)
-        print("✅ SiLU edge cases: dtypes, large inputs, ±inf, nan")
+    for dtype in (np.float32, np.float64):
+        x = np.array([-1000.0, -100.0, 100.0, 1000.0], dtype=dtype)
+        with np.errstate(all="ignore"):
+            expected = [0.0, -100 * math.exp(-100), 100.0, 1000.0] if sigmoid_right else x * quietly(_sigmoid, x)
+        expect_forward(SiLU(), x, expected, f"SiLU on large {np.dtype(dtype)} inputs", rtol=1e-5,
+                       atol=100 * np.finfo(dtype).tiny, keep_dtype=sigmoid_right, strict=sigmoid_right)
+    x = np.array([-np.inf, np.inf, np.nan], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        expected = [np.nan, np.inf, np.nan] if sigmoid_right else x * quietly(_sigmoid, x)
+    expect_forward(SiLU(), x, expected, "SiLU(−inf) = −inf·0 = nan as in PyTorch; SiLU(inf) = inf", rtol=0,
+                   keep_dtype=sigmoid_right, strict=sigmoid_right)
+    print("✅ SiLU edge cases: dtypes, large inputs, ±inf, nan")
 
 if __name__ == "__main__":
     test_unit_silu_edge_cases()
@@ -794,15 +798,13 @@ class GELU(Activation):
 # %% nbgrader={"grade": true, "grade_id": "test-gelu", "locked": true, "points": 10, "schema_version": 3, "solution": false, "task": false}
 def test_unit_gelu():
     """GELU on ordinary inputs: exact and tanh modes against their definitions, batches. The tanh
-    mode reuses your _sigmoid: a mistake there is graded by test-sigmoid, not here."""
+    mode is x·σ(2u) with your own _sigmoid when that fails test-sigmoid (charged there)."""
     exact = np.vectorize(lambda v: v * 0.5 * math.erfc(-v / math.sqrt(2)))
-    values = np.array([-6.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0])
-    expect_forward(GELU(), values, exact(values), "GELU (exact)")
-    batch = np.random.default_rng(6).uniform(-4, 4, (2, 5))
-    expect_forward(GELU(), batch, exact(batch), "GELU on a (2, 5) batch")
-    with charged_elsewhere("_sigmoid", "test-sigmoid", lambda: passes(test_unit_sigmoid)):
-        u = math.sqrt(2 / math.pi) * (values + 0.044715 * values ** 3)
-        expect_forward(GELU(approximate="tanh"), values, values / (1 + np.exp(-2 * u)), "GELU(approximate='tanh')")
+    sigma = (lambda a: 1 / (1 + np.exp(-a))) if passes(test_unit_sigmoid) else _sigmoid
+    for x in (np.array([-6.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0, 6.0]), np.random.default_rng(6).uniform(-4, 4, (2, 5))):
+        expect_forward(GELU(), x, exact(x), f"GELU (exact) on shape {x.shape}")
+        u = math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)
+        expect_forward(GELU(approximate="tanh"), x, x * quietly(sigma, 2 * u), f"GELU(approximate='tanh') on shape {x.shape}")
     print("✅ GELU: exact and tanh modes, batches")
 
 if __name__ == "__main__":
@@ -810,7 +812,8 @@ if __name__ == "__main__":
 
 # %% nbgrader={"grade": true, "grade_id": "test-gelu-edge-cases", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_gelu_edge_cases():
-    """GELU's edge cases: dtypes, float32 accuracy, the tanh mode's tail, large inputs, ±inf, nan."""
+    """GELU's edge cases: dtypes, float32 accuracy, the tanh mode's tail, large inputs, ±inf, nan.
+    The tanh mode's are checked against your own _sigmoid if that fails test-sigmoid-edge-cases."""
     check_dtypes(GELU, "GELU")
     low = np.array([-9.0, -5.0, -3.0], dtype=np.float32)
     expect_forward(GELU(), low, [float(v) * 0.5 * math.erfc(-float(v) / math.sqrt(2)) for v in low],
@@ -819,14 +822,17 @@ def test_unit_gelu_edge_cases():
     limits = [0.0, 1000.0, 1e15, np.nan, np.inf, np.nan]
     expect_forward(GELU(), extreme, limits, "GELU('none') ≈ x for large x, 0 for very negative x, nan at −inf "
                    "as in PyTorch", rtol=1e-6, keep_dtype=True)
-    with charged_elsewhere("_sigmoid", "test-sigmoid-edge-cases", lambda: passes(test_unit_sigmoid_edge_cases)):
+    sigmoid_right = passes(test_unit_sigmoid_edge_cases)
+    if sigmoid_right:
         check_dtypes(lambda: GELU(approximate="tanh"), "GELU(approximate='tanh')")
-        tail = np.array([-10.0, -8.0, -6.0])                  # ½x(1 + tanh u) cancels to 0 out here
-        u = math.sqrt(2 / math.pi) * (tail + 0.044715 * tail ** 3)
-        expect_forward(GELU(approximate="tanh"), tail, tail / (1 + np.exp(-2 * u)), "GELU(approximate='tanh') in the "
-                       "tail (use x·σ(2u): 1 + tanh(u) cancels for x ≪ 0)", keep_dtype=True)
-        expect_forward(GELU(approximate="tanh"), extreme, limits, "GELU('tanh') ≈ x for large x, 0 for very negative "
-                       "x, nan at −inf as in PyTorch", rtol=1e-6, keep_dtype=True)
+    tail = np.array([-10.0, -8.0, -6.0])                      # ½x(1 + tanh u) cancels to 0 out here
+    for x, topic in ((tail, "in the tail (use x·σ(2u): 1 + tanh(u) cancels for x ≪ 0)"), (extreme, "on large inputs")):
+        with np.errstate(all="ignore"):
+            two_u = 2 * math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)
+            expected = x / (1 + np.exp(-two_u)) if sigmoid_right else x * quietly(_sigmoid, two_u)
+        expected[np.isneginf(x)] = np.nan                     # −inf · 0, as in PyTorch
+        expect_forward(GELU(approximate="tanh"), x, expected, f"GELU(approximate='tanh') {topic}",
+                       rtol=1e-6, keep_dtype=sigmoid_right, strict=sigmoid_right)
     print("✅ GELU edge cases: dtypes, float32 accuracy, the tanh tail, large inputs, ±inf, nan")
 
 if __name__ == "__main__":
@@ -844,11 +850,14 @@ if __name__ == "__main__":
 # test below needs every activation implemented, and checks what only shows when they work
 # together: one instance reused on batches of different shapes (its `backward` must follow
 # the latest call), a small network chained from them, and a large random batch. An
-# activation that fails its own test above is skipped here — its mistake is charged there.
+# activation that fails its own test above is skipped here — its mistake is charged there —
+# as long as at least 5 of the 7 work.
 
 # %% nbgrader={"grade": true, "grade_id": "test-activations-comprehensive", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
 def test_unit_activations_comprehensive():
-    """Every activation implemented; those right on their own tests work together."""
+    """Every activation implemented, and together in a network: one instance reused on new shapes,
+    large batches, ReLU → Softmax. An activation that fails its own test is skipped here — its
+    mistake is charged there — as long as at least 5 of the 7 work (fewer make no network)."""
     own_tests = {ReLU: test_unit_relu, Sigmoid: test_unit_sigmoid, Tanh: test_unit_tanh, Softmax: test_unit_softmax,
                  LeakyReLU: test_unit_leaky_relu, SiLU: test_unit_silu, GELU: test_unit_gelu}
     for make in own_tests:                          # a YOUR CODE HERE part left fails here
@@ -856,6 +865,7 @@ def test_unit_activations_comprehensive():
     working = [make for make, test in own_tests.items() if passes(test)]
     for make in own_tests.keys() - set(working):
         print(f"⏭  {make.__name__}: skipped — its own test fails, and that is where its mistake is charged")
+    assert len(working) >= 5, f"only {len(working)} of 7 activations pass their own tests: fix those first"
     rng = np.random.default_rng(7)
     for make in working:
         act = make()

@@ -5,7 +5,7 @@ __all__ = ['Activation', 'ReLU', 'Sigmoid', 'Tanh', 'Softmax', 'LeakyReLU', 'SiL
            'default_activations', 'format_table', 'benchmark_activation_suite', 'fast_sigmoid', 'fast_leaky_relu',
            'fast_softmax', 'fast_silu', 'fast_gelu_tanh', 'clear_and_fast', 'plot_profile', 'plot_activations']
 
-# %% ../../modules/02_activations/activations_dev.ipynb #imports
+# %% ../../modules/02_activations/activations_dev.ipynb #co-55f72273
 import math
 
 import numpy as np

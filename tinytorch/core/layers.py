@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['XOR_INPUTS', 'XOR_TARGETS', 'Linear', 'Sequential', 'mlp', 'xor_network', 'best_linear_fit', 'collapse_linear']
 
-# %% ../../modules/03_layers/layers_dev.ipynb #imports
+# %% ../../modules/03_layers/layers_dev.ipynb #co-4d1bb47d
 import math
 
 import numpy as np

@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['Tensor', 'matmul']
 
-# %% ../../modules/01_tensor/tensor_dev.ipynb #imports
+# %% ../../modules/01_tensor/tensor_dev.ipynb #co-24f1b346
 import numpy as np
 
 # %% ../../modules/01_tensor/tensor_dev.ipynb #tensor-class

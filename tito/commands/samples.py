@@ -1,29 +1,47 @@
-"""tito samples MODULE: build the sample submissions (submissions/NN_name/*.ipynb) from the release.
+"""tito samples MODULE: build the sample hand-ins (submissions/NN_name/*.ipynb) from the release.
 
-Each sample is something real students hand in; `tito grade` must score each as documented:
+Each sample is something real students hand in; `tito grade` must score each as documented (the
+tests check every line of this table by grading the samples for real):
 
-| sample                | what it is                                         | expected                          |
-|-----------------------|----------------------------------------------------|-----------------------------------|
-| untouched             | the student copy as released                       | 0 on every graded cell            |
-| reference             | the instructor's solutions                         | full points                       |
-| test_replaced_by_pass | a wrong ReLU (abs) whose locked test became `pass` | test restored by nbgrader: relu 0 |
-| test_deleted          | a graded test cell deleted                         | 0 for it, flagged for manual grade|
-| infinite_loop         | ReLU.forward loops forever                         | that cell times out; rest graded  |
-| kernel_crash          | Tanh.forward calls os._exit                        | graded as far as possible         |
-| malformed_json        | the file is not valid notebook JSON                | reported; the others still graded |
-| sigmoid_overflow      | the textbook sigmoid (overflows in float32)        | test-sigmoid fails naming overflow|
+| sample                     | what it is                                          | expected                           |
+|----------------------------|-----------------------------------------------------|------------------------------------|
+| untouched                  | the student copy as released                        | 0 everywhere                       |
+| reference                  | the instructor's solutions                          | full marks                         |
+| near_miss_*                | right on ordinary inputs, wrong on one edge case    | loses > 0 and ≤ half of that part  |
+| test_replaced_by_pass      | a wrong ReLU (abs) whose locked test became `pass`  | test restored by nbgrader: relu 0  |
+| test_deleted               | a graded test cell deleted                          | 0 for it, flagged for manual grade |
+| infinite_loop              | ReLU.forward loops forever                          | that cell times out; rest graded   |
+| kernel_crash               | Tanh.forward calls os._exit                         | kernel restarted; rest graded      |
+| malformed_json             | the file is not valid notebook JSON                 | reported; the others still graded  |
+| sigmoid_overflow           | the textbook sigmoid, overflow not declared         | sigmoid's edge cases fail, naming overflow |
+| cheat_* (tito/hostile.py)  | the untouched copy plus a trick to pass the tests   | ≤ 10 % of the maximum              |
+| attack_* (tito/hostile.py) | the reference plus an attack on the grader          | contained; full marks; batch goes on |
 """
-from tito import nbgrader_course, submissions
+from tito import hostile, nbgrader_course, submissions
 from tito.commands import release as release_command
 from tito.notebooks import read_notebook, read_source
 from tito.paths import ROOT, dev_source, find_module
 
-HELP = "build the sample submissions of a module from its release"
+HELP = "build the sample hand-ins of a module from its release"
 SUBMISSIONS = ROOT / "submissions"
 
+# Right in spirit, wrong on one edge case: the fair-grading issue's regrade requests.
+NEAR_MISSES = {
+    "02_activations": {
+        "near_miss_relu_where": ("relu-class", "return Tensor(np.maximum(x.data, 0))",
+                                 "return Tensor(np.where(x.data > 0, x.data, 0))"),          # nan becomes 0
+        "near_miss_softmax_no_errstate": ("softmax-class", 'with np.errstate(invalid="ignore"):', "if True:"),
+        "near_miss_tanh_via_sigmoid": ("tanh-class", "np.tanh(x.data)", "2 * _sigmoid(2 * x.data) - 1"),
+    },
+    "03_layers": {
+        "near_miss_linear_no_type_check": (
+            "linear-class", "        if not isinstance(x, Tensor):\n            raise TypeError(", "        if False:\n            raise TypeError("),
+    },
+}
 
-def activations_variants(reference):
-    return {
+
+def activations_variants(reference, untouched):
+    variants = {
         "test_replaced_by_pass": submissions.replace_code(
             submissions.replace_code(reference, "relu-class", "np.maximum(x.data, 0)", "np.abs(x.data)"),
             "test-relu", submissions.cell(reference, "test-relu").source, "pass\n"),
@@ -35,6 +53,11 @@ def activations_variants(reference):
         "sigmoid_overflow": submissions.replace_solution(
             reference, "sigmoid-class", "    return 1 / (1 + np.exp(-a))\n"),
     }
+    for name, (grade_id, code) in hostile.CHEATS.items():
+        variants[name] = submissions.append_code(untouched, grade_id, code)
+    for name, code in hostile.ATTACKS.items():
+        variants[name] = submissions.append_code(reference, "activation-profiler", code)
+    return variants
 
 
 VARIANTS = {"02_activations": activations_variants}
@@ -45,8 +68,13 @@ def build(module_dir, course, out=SUBMISSIONS):
     released = read_notebook(course / "release" / module_dir.name / f"{dev_source(module_dir).stem}.ipynb")
     reference = submissions.with_solutions(released, read_source(dev_source(module_dir)))
     samples = {"untouched": released, "reference": reference}
-    samples.update(VARIANTS.get(module_dir.name, lambda r: {})(reference))
+    for name, (grade_id, old, new) in NEAR_MISSES.get(module_dir.name, {}).items():
+        samples[name] = submissions.replace_code(reference, grade_id, old, new)
+    if module_dir.name in VARIANTS:
+        samples.update(VARIANTS[module_dir.name](reference, released))
     folder = out / module_dir.name
+    for stale in folder.glob("*.ipynb"):
+        stale.unlink()
     paths = []
     for name, nb in samples.items():
         submissions.write(nb, folder / f"{name}.ipynb")

@@ -39,7 +39,9 @@ def error_output(ename, evalue):
 class GradingExecute(Execute):
     output_limit = Integer(1_000_000, help="bytes of output kept per cell").tag(config=True)
     max_restarts = Integer(3, help="kernel restarts (with replay) per notebook").tag(config=True)
+    probe_timeout = Integer(3, help="seconds a trusted check's question may take (right code takes ms)").tag(config=True)
     checks = Any(None, help="a tito.grading.checks.Checks object, or None")
+    after_cell = Any(None, help="called after every cell (the sandbox's kill_strays)")
     reference_files = Any(None, help="{path: bytes} of the reference package the checks compare with")
     seed = Integer(0, help="the grading run's seed: inputs of the trusted checks derive from it")
 
@@ -78,59 +80,77 @@ class GradingExecute(Execute):
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         self._output_used = {}
+        self.ran = []                                     # cells executed to completion, for replay
         started = time.perf_counter()
         with self.setup_kernel():
             self.timings["kernel_start"] = time.perf_counter() - started
             info = self.wait_for_reply(self.kc.kernel_info())
             self.nb.metadata["language_info"] = info["content"]["language_info"]
-            ran = []                                      # code cells that completed, for replay
             started = time.perf_counter()
+            self._budget = self.max_restarts
             for index, cell in enumerate(self.nb.cells):
-                if cell.cell_type != "code":
+                if cell.cell_type != "code" or self.skip_cells_with_tag in cell.metadata.get("tags", []):
                     continue
                 try:
                     self.preprocess_cell(cell, resources, index)
-                    ran.append(index)
+                    self.ran.append(index)
+                    self._after_cell(cell)
                 except (DeadKernelError, CellTimeoutError) as problem:
                     died = isinstance(problem, DeadKernelError) or not self._km_call("is_alive")
                     cell.outputs.append(error_output(
                         KERNEL_DIED if died else KERNEL_HUNG,
                         "the kernel died (a crash, os._exit, or the memory limit) while running this cell" if died
                         else "this cell ran past the time limit and ignored the interrupt"))
-                    if not self._restart_and_replay(ran):
+                    if not self._recover():
                         self._give_up(index)
                         break
             self.timings["cells"] = time.perf_counter() - started
             started = time.perf_counter()
             if self.checks is not None:
+                self._budget = self.max_restarts          # the checks get restarts of their own
                 self._run_checks()
             self.timings["checks"] = time.perf_counter() - started
         self.set_widgets_metadata()
         return self.nb, self.resources
 
-    def _restart_and_replay(self, ran):
-        """A fresh kernel that has run the cells that completed before (their outputs are kept from
-        the first run). False when out of restarts or when the replay itself fails."""
-        if self.restarts >= self.max_restarts:
+    def _get_timeout(self, cell):
+        """A trusted check's question has its own, shorter limit."""
+        if cell is not None and "tito_timeout" in cell.get("metadata", {}):
+            return cell.metadata["tito_timeout"]
+        return super()._get_timeout(cell)
+
+    def _after_cell(self, cell):
+        """Processes the cell left running are killed (a cell may not leave work behind)."""
+        if self.after_cell is not None and self.after_cell():
+            cell.outputs.append(NotebookNode(output_type="stream", name="stdout",
+                                             text="[the grader stopped processes this cell left running]\n"))
+
+    def _recover(self):
+        """A fresh kernel that has run again the cells that completed before (their outputs stay
+        those of the first run). False when out of restarts or when the replay itself fails."""
+        if self._budget <= 0:
             return False
+        self._budget -= 1
         self.restarts += 1
-        self.log.warning("restarting the kernel (%d of %d) and replaying %d cells", self.restarts,
-                         self.max_restarts, len(ran))
+        self.log.warning("restarting the kernel and replaying %d cells", len(self.ran))
         self.kc.stop_channels()
         self._km_call("restart_kernel", now=True)
         self.kc = None
         self.start_new_kernel_client()
-        for index in ran:
+        for index in self.ran:
             try:
                 self._run_aside(self.nb.cells[index].source)
             except (DeadKernelError, CellTimeoutError):
                 return False
         return True
 
-    def _run_aside(self, source):
+    def _run_aside(self, source, timeout=None):
         """Execute code without touching the graded notebook (nbclient writes every executed cell
         back into self.nb at its index); returns the cell with its outputs."""
         cell = new_code_cell(source)
+        if timeout is not None:
+            cell.metadata["execution"] = {}
+            cell.metadata["tito_timeout"] = timeout
         graded, self.nb = self.nb, new_notebook(cells=[cell])
         try:
             self._output_used[0] = 0
@@ -141,15 +161,20 @@ class GradingExecute(Execute):
 
     def _give_up(self, failed_index):
         for cell in self.nb.cells[failed_index + 1:]:
-            if cell.cell_type == "code":
+            if cell.cell_type == "code" and self.skip_cells_with_tag not in cell.metadata.get("tags", []):
                 cell.outputs = [error_output(KERNEL_DIED, "not run: the kernel kept dying in earlier cells")]
 
     # -- trusted checks
 
-    def _probe(self, token, src, inputs):
+    def _probe(self, token, src, inputs, strict=True):
+        """One question to the student's kernel; a kernel that dies answering is restarted (its
+        cells replayed) for the next question, within the restart budget."""
+        if not self._kernel_ready:
+            return {"ok": False, "error": "KernelDied", "message": "the kernel kept dying; the check could not run"}
         try:
-            cell = self._run_aside(trusted.probe_code(token, src, inputs))
+            cell = self._run_aside(trusted.probe_code(token, src, inputs, strict), timeout=self.probe_timeout)
         except (DeadKernelError, CellTimeoutError):
+            self._kernel_ready = self._recover() and self._define_driver()
             return {"ok": False, "error": "KernelDied", "message": "the kernel died or hung during the check"}
         stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
         try:
@@ -157,21 +182,26 @@ class GradingExecute(Execute):
         except trusted.CheckFailed as failure:
             return {"ok": False, "error": "NoAnswer", "message": str(failure)}
 
+    def _define_driver(self):
+        try:
+            self._run_aside(trusted.KERNEL_DRIVER)          # defines __tito_probe in the kernel
+        except (DeadKernelError, CellTimeoutError):
+            return False
+        return True
+
     def _run_checks(self):
         token = trusted.new_token()
-        if not self._km_call("is_alive"):
-            self._restart_and_replay([i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"])
-        self._run_aside(trusted.KERNEL_DRIVER)          # defines __tito_probe in the kernel
+        alive = self._km_call("is_alive") or self._recover()
+        self._kernel_ready = alive and self._define_driver()
         self.check_outcomes = trusted.run_checks(
-            self.checks, lambda src, inputs: self._probe(token, src, inputs), self.reference_files, self.seed)
+            self.checks, lambda src, inputs, strict: self._probe(token, src, inputs, strict), self.reference_files,
+            self.seed)
         for cell in self.nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             outcome = self.check_outcomes.get(grade_id)
-            if outcome is None or not cell.metadata.nbgrader.get("grade") or cell.cell_type != "code":
+            if outcome is None or not cell.metadata.get("nbgrader", {}).get("grade") or cell.cell_type != "code":
                 continue
             if any(o.output_type == "error" for o in cell.get("outputs", [])):
                 continue                                  # the notebook's own test failed: 0 already
             if not outcome.passed:
                 cell.outputs.append(error_output(CHECK_FAILED, outcome.message))
-            for note in outcome.waived:
-                cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=f"⏭  trusted check: {note}\n"))

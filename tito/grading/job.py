@@ -132,8 +132,10 @@ def _config(settings):
 
     cfg = Config()
     cfg.Execute.timeout = settings.cell_timeout
+    cfg.GradingExecute.probe_timeout = min(settings.cell_timeout, 3)
     cfg.Execute.interrupt_on_timeout = True
     cfg.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+    cfg.OverwriteCells.add_missing_cells = True    # a deleted test cell is put back and run, not scored 0
     return cfg
 
 
@@ -184,7 +186,8 @@ def _grade_in(job, scratch, result, logs):
         if settings.require_sandbox and not box.layers.get("mode", "").startswith("full"):
             raise RuntimeError(f"the full sandbox is required but this machine gives: {box.layers['mode']}")
         executor = GradingExecute(config=cfg, checks=checks, reference_files=job.reference, seed=job.seed,
-                                  output_limit=settings.output_limit, max_restarts=settings.max_restarts)
+                                  output_limit=settings.output_limit, max_restarts=settings.max_restarts,
+                                  after_cell=box.kill_strays)
         nb, resources = executor.preprocess(nb, resources, km=box.kernel_manager_class()())
         result.seconds.update(executor.timings)
         result.restarts = executor.restarts
@@ -228,11 +231,17 @@ def choose_cells_to_run(nb, skip):
             cell.metadata["tags"] = tags
 
 
-def lost_points(cell):
+def lost_points(cell, timeout=None):
     """Why a graded cell lost its points, one line per reason (what nbgrader counts against it)."""
     reasons = []
-    for output in cell.get("outputs", []):
+    outputs = cell.get("outputs", [])
+    timed_out = any(o.get("ename") == "CellTimeoutError" for o in outputs)
+    for output in outputs:
         if output.get("output_type") == "error":
+            if timed_out and output.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                if output.get("ename") == "CellTimeoutError":
+                    reasons.append("timed out: the cell ran longer than the per-cell limit and was interrupted")
+                continue
             first = (output.get("evalue") or "").strip().splitlines()
             reasons.append(f"{output.get('ename')}: {first[0][:300] if first else ''}")
         elif output.get("name") == "stderr":

@@ -248,6 +248,16 @@ def _pids_of(uid):
     return pids
 
 
+def _parent_and_start(pid):
+    """(parent pid, start time in clock ticks) of a process, from /proc/PID/stat; None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()     # the command name may contain spaces
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[19])
+
+
 def processes_of(uid) -> list[int]:
     """PIDs of the processes running as `uid` (tests use it to check nothing is left)."""
     return _pids_of(uid)
@@ -498,6 +508,32 @@ class Sandbox:
             process = getattr(getattr(km, "provisioner", None), "process", None)
             if process is not None:
                 yield process
+
+    def kill_strays(self):
+        """SIGKILL every process of the job except the kernel: what a cell left behind (a fork
+        bomb's children, a background daemon). The kernel is the oldest process of the job's uid
+        whose parent is not of that uid (the jail); orphans re-parented to the jail are younger.
+        Returns how many were killed (full mode only; 0 otherwise)."""
+        if self.uid is None:
+            return 0
+        killed = 0
+        for _ in range(50):                                # a fork bomb may still be forking
+            pids = set(_pids_of(self.uid))
+            info = {pid: _parent_and_start(pid) for pid in pids}
+            info = {pid: v for pid, v in info.items() if v is not None}
+            roots = [pid for pid, (parent, _) in info.items() if parent not in pids]
+            if not roots:
+                return killed
+            kernel = min(roots, key=lambda pid: info[pid][1])
+            strays = [pid for pid in info if pid != kernel]
+            if not strays:
+                return killed
+            for pid in strays:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+            time.sleep(0.005)
+        return killed
 
     def kill_all(self):
         """SIGKILL every process of this job: the launched `unshare` process groups and (full mode)
