@@ -1,5 +1,6 @@
 """The pipeline source -> notebook -> package: reproducible, lossless, and committed up to date."""
 import filecmp
+import re
 
 import jupytext
 import nbformat
@@ -50,7 +51,7 @@ def test_every_solution_cell_has_markers_and_metadata_parses():
     for source in MODULE_SOURCES:
         nb = read_source(source)       # refuses metadata that is not valid JSON
         graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-        assert graded, f"{source.name} has no graded cells"
+        assert graded or not source.parent.name[:2].isdigit(), f"{source.name} has no graded cells"
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("solution"):
@@ -74,5 +75,5 @@ def test_package_exposes_the_api_and_nothing_from_test_cells():
     assert not [n for n in exported_names if n.startswith("test_")]
     assert not {"run_forward", "expect_close", "show"} & set(exported_names)
     source = (ROOT / "tinytorch" / "core" / "activations.py").read_text()
-    assert "import matplotlib" not in source.split("def plot_activations", 1)[0]
+    assert not re.search(r"^(import|from) matplotlib", source, flags=re.M), "matplotlib is imported only inside functions"
     assert "from .tensor import Tensor" in source

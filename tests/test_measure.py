@@ -42,8 +42,8 @@ def test_comparison_rows_are_complete_and_sane():
     rows = ActivationProfiler().compare_activations(shape=(64, 64), iterations=3)
     assert [r["name"] for r in rows] == list(default_activations())
     for row in rows:
-        assert set(row) == {"name", "median_ms", "min_ms", "gb_per_s", "x_copy"}
-        assert 0 < row["min_ms"] <= row["median_ms"] and math.isfinite(row["x_copy"]) and row["gb_per_s"] > 0
+        assert set(row) == {"name", "median_ms", "gb_per_s", "x_copy"}
+        assert row["median_ms"] > 0 and math.isfinite(row["x_copy"]) and row["gb_per_s"] > 0
 
 
 def test_scaling_fit_reports_points_in_order_and_a_finite_exponent():
