@@ -1,7 +1,11 @@
-"""nbgrader configuration for the course (read from the repository root).
+"""nbgrader configuration for the course (read from the repository root, by `tito` and by nbgrader's
+own CLI and formgrader alike).
 
 tito passes --CourseDirectory.root / --CourseDirectory.db_url when it works in another folder.
 """
+import os
+import sys
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "tinytorch"
@@ -15,3 +19,30 @@ c.Execute.interrupt_on_timeout = True
 # What replaces each solution region in the student copy. The graded tests turn this
 # NotImplementedError into a message that says which part is still to do.
 c.ClearSolutions.code_stub = {"python": '# YOUR CODE HERE\nraise NotImplementedError("YOUR CODE HERE")'}
+
+# A graded test cell a student deleted is put back and run, instead of scoring 0 unseen.
+c.OverwriteCells.add_missing_cells = True
+
+# The grading sandbox (tito/grading/sandbox.py): limits of each grading job.
+c.TitoGrading.memory = 2 * 2**30           # bytes of address space per process
+c.TitoGrading.processes = 64               # processes of the job's own uid
+c.TitoGrading.file_size = 64 * 2**20       # bytes per file
+c.TitoGrading.disk = 256 * 2**20           # bytes of scratch space (/job, /tmp, /dev/shm)
+c.TitoGrading.cpu_seconds = 300            # CPU seconds per process
+c.TitoGrading.wall_seconds = 600           # the whole job, then every process of it is killed
+c.TitoGrading.output_limit = 1_000_000     # bytes of output kept per cell
+c.TitoGrading.require_sandbox = False      # True: refuse to grade where a layer is unavailable (not root)
+
+# nbgrader's own `nbgrader autograde` and the formgrader's autograde button get the same
+# protections as `tito grade`: the sandboxed kernel with the module's kit (never the notebook's
+# kernelspec), the grader's choice of cells, and the trusted checks.
+if os.path.dirname(os.path.abspath(__file__)) not in sys.path:            # tito lives next to this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nbgrader.converters.autograde import Autograde  # noqa: E402
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+from tito.grading.nbgrader_plugin import SandboxedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step
+                                       for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+c.SandboxedExecute.require_sandbox = c.TitoGrading.require_sandbox

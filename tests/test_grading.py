@@ -303,7 +303,7 @@ def test_gradebook_feedback_csv_and_records_agree(graded):
     assert "Score: 115.0 / 115.0" in page
     page = (course / "feedback" / "mutant_relu_abs" / ACTIVATIONS.name / "activations_dev.html").read_text()
     assert "expected 0" in page
-    rows = {r["student_id"]: r for r in csv.DictReader(report.report(course).open()) if r["assignment"] == ACTIVATIONS.name}
+    rows = {r["student_id"]: r for r in csv.DictReader(report.grades_csv(course).open()) if r["assignment"] == ACTIVATIONS.name}
     assert float(rows["reference"]["score"]) == 115 and float(rows["untouched"]["score"]) == 0
     saved = record.previous(course, ACTIVATIONS.name, "malformed_json")
     assert saved and not saved["graded"] and "malformed" in saved["problem"]
@@ -318,7 +318,7 @@ def test_a_rerun_skips_what_it_graded_and_a_failed_regrade_forgets_the_grade(gra
     results, _ = grade.grade(ACTIVATIONS, course, tmp_path, workers=1, progress=False)
     assert not results[0].graded
     assert not (course / "autograded" / "reference" / ACTIVATIONS.name).exists()
-    rows = [r for r in csv.DictReader(report.report(course, to=tmp_path / "g.csv").open())
+    rows = [r for r in csv.DictReader(report.grades_csv(course, to=tmp_path / "g.csv").open())
             if r["student_id"] == "reference" and r["assignment"] == ACTIVATIONS.name]
     assert [float(r["score"]) for r in rows] in ([], [0.0]), "the old full score survived a failed regrade"
     shutil.copy(hand_ins / "reference.ipynb", tmp_path / "reference.ipynb")

@@ -123,6 +123,20 @@ def format_table(module_dir, results):
     return "\n".join(lines)
 
 
+def summary(results):
+    """A few lines for the terminal: pass rate per graded cell and its most common mistake."""
+    from tito.grading.insight import cell_summary
+
+    cells = cell_summary(results)
+    if not cells:
+        return "nothing graded"
+    lines = ["pass rate per graded cell (full points) — most common mistake:"]
+    for grade_id, (points, rate, failing, top) in cells.items():
+        mistake = f"{top[0]} ({top[1]} of {failing})" if top else ""
+        lines.append(f"  {grade_id:<32} {points:>4g} pts {100 * rate:5.0f} %  {mistake}")
+    return "\n".join(lines)
+
+
 def run(args):
     module_dir = find_module(args.module)
     folder = args.submissions or ROOT / "submissions" / module_dir.name
@@ -134,6 +148,8 @@ def run(args):
                              args.require_sandbox, args.seed)
     if results:
         print(format_table(module_dir, results))
+        print()
+        print(summary(results))
     if skipped:
         print(f"\nskipped {len(skipped)} hand-in(s) already graded from the same bytes (--force regrades): "
               f"{', '.join(skipped)}")

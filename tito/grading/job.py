@@ -127,6 +127,14 @@ def grade(job, log=None):
     return result
 
 
+def settings_limits(settings):
+    """The sandbox's limits from the course's grading settings."""
+    from tito.grading.sandbox import Limits
+
+    return Limits(memory=settings.memory, processes=settings.processes, file_size=settings.file_size,
+                  disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
+
+
 def _config(settings):
     from traitlets.config import Config
 
@@ -155,7 +163,7 @@ def _grade_in(job, scratch, result, logs):
 
     from tito.grading import checks as trusted
     from tito.grading.execute import GradingExecute
-    from tito.grading.sandbox import Limits, Sandbox, ensure_kernel_env
+    from tito.grading.sandbox import Sandbox, ensure_kernel_env
 
     settings = job.settings
     db = scratch / "gradebook.db"
@@ -177,8 +185,7 @@ def _grade_in(job, scratch, result, logs):
     choose_cells_to_run(nb, job.skip)
     result.seconds["sanitize"] = time.perf_counter() - started
 
-    limits = Limits(memory=settings.memory, processes=settings.processes, file_size=settings.file_size,
-                    disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
+    limits = settings_limits(settings)
     kernel_python = ensure_kernel_env(settings.kernel_env) if settings.kernel_env else ensure_kernel_env()
     checks = trusted.load_checks(job.checks, f"{job.assignment} checks") if job.checks else None
     with Sandbox(job.kit, job.assignment, kernel_python, limits, base_dir=str(scratch / "sandbox")) as box:

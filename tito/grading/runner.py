@@ -22,12 +22,12 @@ def infrastructure_failure(job, error):
                          problem=f"not graded: infrastructure failure ({type(error).__name__}: {str(error)[:160]})")
 
 
-def serial(jobs):
+def serial(jobs, function=grade):
     for job in jobs:
-        yield grade(job)
+        yield function(job)
 
 
-def dask(jobs, workers=None, scheduler=None, retries=2):
+def dask(jobs, workers=None, scheduler=None, retries=2, function=grade):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -35,11 +35,12 @@ def dask(jobs, workers=None, scheduler=None, retries=2):
         client = Client(scheduler, timeout="20s")
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, silence_logs=logging.ERROR,
+                               scheduler_kwargs={"allowed_failures": 2})   # a job that kills 3 workers is given up
         client = Client(cluster)
     try:
         run = uuid.uuid4().hex[:8]
-        futures = {client.submit(grade, job, key=f"grade-{run}-{i}-{job.student}", retries=retries, pure=False): job
+        futures = {client.submit(function, job, key=f"grade-{run}-{i}-{job.student}", retries=retries, pure=False): job
                    for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             job = futures.pop(future)
@@ -54,11 +55,12 @@ def dask(jobs, workers=None, scheduler=None, retries=2):
             cluster.close()
 
 
-def run(jobs, workers=None, scheduler=None, retries=2):
-    """The results of `jobs`, in completion order: serially for workers == 1, else on Dask."""
+def run(jobs, workers=None, scheduler=None, retries=2, function=grade):
+    """The results of `jobs`, in completion order: serially for workers == 1, else on Dask.
+    (`function` is the grading step; tests swap it to kill a worker on purpose.)"""
     if scheduler is None and workers == 1:
-        return serial(jobs)
-    return dask(jobs, workers=workers, scheduler=scheduler, retries=retries)
+        return serial(jobs, function)
+    return dask(jobs, workers=workers, scheduler=scheduler, retries=retries, function=function)
 
 
 class Progress:
