@@ -1,0 +1,37 @@
+"""nbgrader's own CLI, run by an instructor on the course folder, grades in the same sandbox with the
+same trusted checks (nbgrader_config.py puts tito's SandboxedExecute in its autograde chain)."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from conftest import ROOT
+from tito.commands import release
+
+
+def test_nbgrader_autograde_cli_is_sandboxed_and_checked(tmp_path):
+    module = ROOT / "modules" / "02_activations"
+    course = tmp_path / "course"
+    release.release(module, course)
+    for student in ("reference", "cheat_input_transformer", "attack_network"):
+        target = course / "submitted" / student / module.name / "activations_dev.ipynb"
+        target.parent.mkdir(parents=True)
+        shutil.copy(ROOT / "submissions" / module.name / f"{student}.ipynb", target)
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    result = subprocess.run([str(nbgrader), "autograde", module.name, f"--CourseDirectory.root={course}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env=dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {s.student.id: s.score for s in gb.assignment_submissions(module.name)}
+    assert scores == {"reference": 115, "cheat_input_transformer": 0, "attack_network": 115}, scores
+    cheat = (course / "autograded" / "cheat_input_transformer" / module.name / "activations_dev.ipynb").read_text()
+    assert "TrustedCheckFailed" in cheat
+    attack = nbformat.read(course / "autograded" / "attack_network" / module.name / "activations_dev.ipynb", 4)
+    printed = "".join(o.get("text", "") for c in attack.cells for o in c.get("outputs", []))
+    assert printed.count("refused") == 4 and "CONNECTED" not in printed, printed
