@@ -112,3 +112,31 @@ def graded(tmp_path_factory):
             "results": {r.student: r for r in results}, "skipped": skipped,
             "table": grade.format_table(module, results), "changed": before != file_digests(*protected),
             "left_running": job_processes()}
+
+
+# ---- a student's workspace: a kit unzipped and installed as the student would, `pip install -e .`,
+# into a fresh venv (its dependencies come from this environment, so no download is needed)
+
+def student_workspace(kit_zip, folder):
+    """Unzip a kit into folder/workspace and install it editable into folder/venv; returns
+    (workspace, venv bin folder). The venv sees this environment's packages through a .pth file."""
+    import site
+    import zipfile
+
+    workspace, venv = folder / "workspace", folder / "venv"
+    with zipfile.ZipFile(kit_zip) as archive:
+        archive.extractall(workspace)
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    purelib = next((venv / "lib").glob("python3*/site-packages"))
+    (purelib / "course-environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet", "--no-deps",
+         "--no-build-isolation", "-e", str(workspace)])
+    return workspace, venv / "bin"
+
+
+def bare_env(venv_bin):
+    """An environment for the student's commands: their venv first on PATH, no PYTHONPATH."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{venv_bin}:{env.get('PATH', '')}", VIRTUAL_ENV=str(venv_bin.parent))
+    return env

@@ -53,7 +53,8 @@
 #
 # **Before you start:** this module uses your activations through the *package*
 # (`tinytorch.core.activations`), not through module 02's notebook. Finish module 02 and run
-# `python3 make.py tito export`; the second cell below checks that and tells you if it is missing.
+# `tito export` in your workspace (in the course repository: `python3 make.py tito export`); the
+# second cell below checks that and tells you if it is missing.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Setup (not exported): make the `tinytorch` package and the `tinytest` helpers of the course
@@ -76,8 +77,8 @@ for _folder in [p for start in _starts for p in (start, *start.parents)]:
 # that says what to do, instead of a confusing traceback three sections later.
 from tinytorch.core.tensor import Tensor
 
-_MISSING_ACTIVATIONS = ("tinytorch.core.activations is missing or incomplete: finish module 02 "
-                        "and export it (python3 make.py tito export) first")
+_MISSING_ACTIVATIONS = ("tinytorch.core.activations is missing or incomplete: finish module 02 and export it "
+                        "first (`tito export` in your workspace; `python3 make.py tito export` in the course repository)")
 try:
     from tinytorch.core.activations import ReLU as _ReLU, Sigmoid as _Sigmoid, Softmax as _Softmax
 

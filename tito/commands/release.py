@@ -1,8 +1,10 @@
 """tito release MODULE: make the student copy with nbgrader, and the student kit around it.
 
 The copy: COURSE/release/NN_name/name_dev.ipynb (solutions removed, kernelspec set, tests locked).
-The kit (what a student downloads): COURSE/kits/NN_name/ and NN_name.zip — the copy, plus the
-package as built by the *earlier* modules only (never this module's or a later one's code).
+The kit (what a student downloads): COURSE/kits/NN_name/ and NN_name.zip — a workspace: the copy,
+the package as built by the *earlier* modules only (never this module's or a later one's code),
+the test helpers, and what makes it the student's own package (`python3 -m pip install -e .`,
+then `tito export`; see tito/kit_template). The grader grades against the kit's package.
 """
 import shutil
 import time
@@ -14,15 +16,28 @@ from tito.paths import PACKAGE, ROOT, exported_name, find_module, module_dirs, p
 
 HELP = "student copy (nbgrader generate_assignment) and student kit for one module"
 
-KIT_README = """# TinyTorch {module} — student kit
+KIT_TEMPLATE = Path(__file__).resolve().parent.parent / "kit_template"
 
-1. Install once (Python 3.11 or newer): `python3 -m pip install numpy matplotlib jupyterlab`
-2. Open the notebook: `jupyter lab {module}/{notebook}` and work through it top to bottom.
-   Fill in every `YOUR CODE HERE`; the test cell under each part tells you what is still wrong.
-3. Hand in `{module}/{notebook}` as your course tells you.
+KIT_README = """# TinyTorch {module} — your workspace
 
-`tinytorch/` holds the reference code of the modules before this one, so that this module
-builds on working foundations. The notebook finds it by itself (its first cell).
+1. **Install once**, in a fresh environment (Python 3.11 or newer):
+
+       python3 -m venv .venv && . .venv/bin/activate
+       python3 -m pip install -e .
+
+   This installs JupyterLab and the tools, and makes this folder's `tinytorch` *your own package*,
+   importable from anywhere in that environment.
+2. **Work:** `jupyter lab {module}/{notebook}`. Fill in every `YOUR CODE HERE`; the test cell under
+   each part tells you what is still wrong. From a terminal, `tito test {number}` runs them all.
+3. **Build your package:** save the notebook, then `tito export` — it writes your `#| export` cells
+   into `tinytorch/core/` and says which files it wrote. Your notebook is never changed by it.
+4. **Hand in** `{module}/{notebook}` as your course tells you.
+5. **Next module:** `tito add path/to/NN_name.zip` adds its notebook here and keeps your own
+   `tinytorch` code, so the next module runs on what you built (`tito add ... --reference` takes
+   the course's reference code for the earlier modules instead, saving yours as `.bak`).
+
+`tinytorch/` starts with the course's code for the modules before this one and the provided
+numerics (`tinytorch/core/special.py`); your exports add your own modules to it.
 """
 
 
@@ -47,8 +62,12 @@ def build_kit(module_dir, course):
     for name in earlier:
         shutil.copyfile(PACKAGE / "core" / f"{name}.py", kit / "tinytorch" / "core" / f"{name}.py")
     shutil.copyfile(ROOT / "tinytest.py", kit / "tinytest.py")       # the test helpers the notebook imports
+    for name in ("pyproject.toml", "settings.ini"):
+        shutil.copyfile(KIT_TEMPLATE / name, kit / name)
+    shutil.copytree(KIT_TEMPLATE / "tito_kit", kit / "tito_kit", ignore=shutil.ignore_patterns("__pycache__"))
     notebook = next(released.glob("*.ipynb")).name
-    (kit / "README.md").write_text(KIT_README.format(module=module_dir.name, notebook=notebook))
+    (kit / "README.md").write_text(KIT_README.format(module=module_dir.name, notebook=notebook,
+                                                     number=module_dir.name[:2]))
     shutil.make_archive(str(kit), "zip", root_dir=kit)
     return kit
 

@@ -1,0 +1,1 @@
+"""The student's `tito`: export your notebooks into your own tinytorch, test a module, add the next one."""
