@@ -35,14 +35,19 @@ c.TitoGrading.require_sandbox = False      # True: refuse to grade where a layer
 
 # nbgrader's own `nbgrader autograde` and the formgrader's autograde button get the same
 # protections as `tito grade`: the sandboxed kernel with the module's kit (never the notebook's
-# kernelspec), the grader's choice of cells, and the trusted checks.
+# kernelspec), the grader's choice of cells, and the trusted checks. These are nbgrader 0.9's own
+# lists with two steps replaced (named, not imported, so that reading this file stays quick;
+# tests/test_nbgrader_cli.py checks them against nbgrader's defaults).
 if os.path.dirname(os.path.abspath(__file__)) not in sys.path:            # tito lives next to this file
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nbgrader.converters.autograde import Autograde  # noqa: E402
-from nbgrader.preprocessors import Execute  # noqa: E402
-
-from tito.grading.nbgrader_plugin import SandboxedExecute  # noqa: E402
-
-c.Autograde.autograde_preprocessors = [SandboxedExecute if step is Execute else step
-                                       for step in Autograde.class_traits()["autograde_preprocessors"].default()]
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "tito.grading.overwrite.OverwriteCells",                  # survives duplicated cells
+    "nbgrader.preprocessors.CheckCellMetadata"]
+c.Autograde.autograde_preprocessors = [
+    "tito.grading.nbgrader_plugin.SandboxedExecute",          # the sandbox, the kit and the trusted checks
+    "nbgrader.preprocessors.IgnorePattern", "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
 c.SandboxedExecute.require_sandbox = c.TitoGrading.require_sandbox

@@ -202,6 +202,7 @@ def test_locked_test_replaced_by_pass_is_restored(graded):
 
 def test_deleted_test_is_put_back_and_graded(graded):
     assert scores(graded, "test_deleted") == maximum(graded)
+    assert scores(graded, "cell_duplicated") == maximum(graded), "a copied locked cell is not a reason to fail"
     restored = submissions.cell(autograded(graded, "test_deleted"), "test-sigmoid").source
     assert "was missing from the submission" in restored and "def test_unit_sigmoid" in restored
 

@@ -35,3 +35,20 @@ def test_nbgrader_autograde_cli_is_sandboxed_and_checked(tmp_path):
     attack = nbformat.read(course / "autograded" / "attack_network" / module.name / "activations_dev.ipynb", 4)
     printed = "".join(o.get("text", "") for c in attack.cells for o in c.get("outputs", []))
     assert printed.count("refused") == 4 and "CONNECTED" not in printed, printed
+
+
+def test_the_configured_steps_are_nbgraders_own_with_two_replaced():
+    from traitlets.utils.importstring import import_item
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute, OverwriteCells
+
+    from tito import nbgrader_course
+    from tito.grading.nbgrader_plugin import SandboxedExecute
+    from tito.grading.overwrite import OverwriteCells as Surviving
+
+    config = nbgrader_course.load_config().Autograde
+    defaults = Autograde.class_traits()
+    replaced = {Execute: SandboxedExecute, OverwriteCells: Surviving}
+    for name in ("sanitize_preprocessors", "autograde_preprocessors"):
+        assert [import_item(step) for step in config[name]] == [replaced.get(step, step)
+                                                                for step in defaults[name].default()], name

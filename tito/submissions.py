@@ -49,6 +49,16 @@ def append_code(nb, grade_id, code):
     return nb
 
 
+def duplicate_cell(nb, grade_id):
+    """A copy of nb where one cell appears twice in a row (as copy-paste in JupyterLab does it)."""
+    nb = copy.deepcopy(nb)
+    index = nb.cells.index(cell(nb, grade_id))
+    twin = copy.deepcopy(nb.cells[index])
+    twin["id"] = f"{twin.get('id', 'cell')}-copy"
+    nb.cells.insert(index + 1, twin)
+    return nb
+
+
 def drop_cell(nb, grade_id):
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]

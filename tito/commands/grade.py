@@ -83,14 +83,17 @@ def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, for
     skipped = [s for s, data in submissions.items()
                if not force and record.already_graded(course, module_dir.name, s, prepare.sha256(data))]
     todo = {s: data for s, data in submissions.items() if s not in skipped}
-    jobs = prepare.jobs_for(module_dir, course, db_url, todo, settings(require_sandbox), seed) if todo else []
-    bar = runner.Progress(len(jobs)) if progress and jobs else None
     results = []
-    for result in runner.run(jobs, workers=workers, scheduler=scheduler):
-        record.store(course, db_url, result, todo[result.student])
-        results.append(result)
-        if bar:
-            bar.update(result.student)
+    if not todo:
+        return results, skipped
+    with runner.pool(workers, scheduler) as jobs_runner, record.Writer(course, db_url) as writer:
+        jobs = prepare.jobs_for(module_dir, course, db_url, todo, settings(require_sandbox), seed)
+        bar = runner.Progress(len(jobs)) if progress else None
+        for result in jobs_runner.map(jobs):
+            writer.store(result, todo[result.student])
+            results.append(result)
+            if bar:
+                bar.update(result.student)
     results.sort(key=lambda r: r.student)
     return results, skipped
 

@@ -9,7 +9,8 @@ tests check every line of this table by grading the samples for real):
 | reference                  | the instructor's solutions                          | full marks                         |
 | near_miss_*                | right on ordinary inputs, wrong on one edge case    | loses > 0 and ≤ half of that part  |
 | test_replaced_by_pass      | a wrong ReLU (abs) whose locked test became `pass`  | test restored by nbgrader: relu 0  |
-| test_deleted               | a graded test cell deleted                          | 0 for it, flagged for manual grade |
+| test_deleted               | a graded test cell deleted                          | put back by nbgrader, graded       |
+| cell_duplicated            | a locked test cell copied (metadata and all)        | graded as usual                    |
 | infinite_loop              | ReLU.forward loops forever                          | that cell times out; rest graded   |
 | kernel_crash               | Tanh.forward calls os._exit                         | kernel restarted; rest graded      |
 | malformed_json             | the file is not valid notebook JSON                 | reported; the others still graded  |
@@ -46,6 +47,7 @@ def activations_variants(reference, untouched):
             submissions.replace_code(reference, "relu-class", "np.maximum(x.data, 0)", "np.abs(x.data)"),
             "test-relu", submissions.cell(reference, "test-relu").source, "pass\n"),
         "test_deleted": submissions.drop_cell(reference, "test-sigmoid"),
+        "cell_duplicated": submissions.duplicate_cell(reference, "test-relu"),
         "infinite_loop": submissions.replace_code(
             reference, "relu-class", "return Tensor(np.maximum(x.data, 0))", "while True:\n            pass"),
         "kernel_crash": submissions.replace_code(

@@ -109,7 +109,7 @@ def evaluate(src, namespace):
 # under private names; the student's namespace is where `src` is evaluated. Nothing here is
 # trusted: a kernel may answer anything, but only the right numbers pass the comparison.
 KERNEL_DRIVER = r'''
-def __tito_probe(__token, __src, __inputs, __strict=True):
+def __tito_probes(__token, __batch):
     import ast, base64, json, warnings     # local names: the student's globals are not used here
     import numpy as np
     {helpers}
@@ -117,23 +117,24 @@ def __tito_probe(__token, __src, __inputs, __strict=True):
         if "dtype" in item:
             return np.frombuffer(base64.b64decode(item["b64"]), dtype=item["dtype"]).reshape(item["shape"]).copy()
         return [decode(v) for v in item["seq"]] if "seq" in item else item["py"]
-    inputs = {{name: decode(item) for name, item in json.loads(__inputs).items()}}
-    before = {{name: v.copy() for name, v in inputs.items() if isinstance(v, np.ndarray)}}
-    namespace = dict(globals())
-    namespace.update(inputs, raised=raised)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            with np.errstate(**({{"over": "raise", "divide": "raise", "invalid": "raise"}} if __strict else {{"all": "ignore"}})):
-                value = evaluate(__src, namespace)
-        result = getattr(value, "data", value)
-        reply = {{"ok": True, "value": encode(value),
-                 "changed": [n for n, v in before.items() if not np.array_equal(v, inputs[n], equal_nan=True)],
-                 "shares": [n for n, v in before.items() if isinstance(result, np.ndarray)
-                            and np.shares_memory(result, inputs[n])]}}
-    except Exception as error:
-        reply = {{"ok": False, "error": type(error).__name__, "message": str(error)[:400]}}
-    print(__token + json.dumps(reply))
+    def probe(src, encoded_inputs, strict):
+        inputs = {{name: decode(item) for name, item in encoded_inputs.items()}}
+        before = {{name: v.copy() for name, v in inputs.items() if isinstance(v, np.ndarray)}}
+        namespace = dict(globals())
+        namespace.update(inputs, raised=raised)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                with np.errstate(**({{"over": "raise", "divide": "raise", "invalid": "raise"}} if strict else {{"all": "ignore"}})):
+                    value = evaluate(src, namespace)
+            result = getattr(value, "data", value)
+            return {{"ok": True, "value": encode(value),
+                    "changed": [n for n, v in before.items() if not np.array_equal(v, inputs[n], equal_nan=True)],
+                    "shares": [n for n, v in before.items() if isinstance(result, np.ndarray)
+                               and np.shares_memory(result, inputs[n])]}}
+        except Exception as error:
+            return {{"ok": False, "error": type(error).__name__, "message": str(error)[:400]}}
+    print(__token + json.dumps([probe(*question) for question in json.loads(__batch)]))
 '''
 
 
@@ -146,22 +147,27 @@ def _source_of(*functions):
 KERNEL_DRIVER = KERNEL_DRIVER.format(helpers=_source_of(encode, raised, evaluate))
 
 
-def probe_code(token, src, inputs, strict=True):
-    """The code sent to the kernel for one probe (after KERNEL_DRIVER has defined __tito_probe).
-    strict: NumPy's floating-point warnings count as errors (else they are silenced)."""
-    payload = json.dumps({name: encode(value) for name, value in inputs.items()})
-    return f"__tito_probe({token!r}, {src!r}, {payload!r}, {bool(strict)})"
+def probe_code(token, batch):
+    """The code sent to the kernel for a batch of questions [(src, inputs, strict)], after
+    KERNEL_DRIVER has defined __tito_probes. strict: NumPy's floating-point warnings count as
+    errors (else they are silenced)."""
+    payload = json.dumps([[src, {name: encode(v) for name, v in inputs.items()}, bool(strict)]
+                          for src, inputs, strict in batch])
+    return f"__tito_probes({token!r}, {payload!r})"
 
 
-def read_reply(token, stdout):
-    """The probe's answer in the kernel's stdout (the last line that carries this run's token)."""
+def read_replies(token, stdout, count):
+    """The batch's answers in the kernel's stdout (the last line that carries this run's token)."""
     lines = [line[len(token):] for line in stdout.splitlines() if line.startswith(token)]
     if not lines:
         raise CheckFailed("the kernel gave no answer (the code may not have run at all)")
     try:
-        return json.loads(lines[-1])
+        replies = json.loads(lines[-1])
     except json.JSONDecodeError:
         raise CheckFailed("the kernel's answer was not readable") from None
+    if not isinstance(replies, list) or len(replies) != count or not all(isinstance(r, dict) for r in replies):
+        raise CheckFailed("the kernel's answer did not match the questions")
+    return replies
 
 
 # ---- comparing answers ----
@@ -277,10 +283,11 @@ class Context:
     """What a check function works with: fresh inputs, the student's answers, the reference's."""
 
     def __init__(self, run_in_kernel, reference_namespace, rng, outcomes):
-        self._run_in_kernel = run_in_kernel       # (src, inputs, strict) -> reply dict
+        self._run_in_kernel = run_in_kernel       # [(src, inputs, strict)] -> [reply dict]
         self._reference = reference_namespace
         self.rng = rng
         self._outcomes = outcomes
+        self._pending = []                        # questions of `same`, asked together (one round trip)
 
     # inputs, drawn fresh for every grading run
     def normal(self, *shape, scale=1.0, dtype="float64"):
@@ -306,7 +313,10 @@ class Context:
         """The student's answer (decoded), or CheckFailed saying what went wrong. With strict=False
         NumPy's warnings are silenced (for a part whose own cell already charges them); with
         fresh=True the answer must be a new array, not the input or a view of it."""
-        reply = self._run_in_kernel(src, inputs, strict)
+        self.flush()
+        return self._answer(self._run_in_kernel([(src, inputs, strict)])[0], src, inputs, fresh)
+
+    def _answer(self, reply, src, inputs, fresh):
         if not reply.get("ok"):
             error, message = reply.get("error", "?"), reply.get("message", "")
             if error == "NotImplementedError":
@@ -334,10 +344,20 @@ class Context:
         return decode(json.loads(json.dumps(encode(value))))
 
     def same(self, src, rtol=None, atol=None, dtype=True, fresh=False, **inputs):
-        """The student's answer to src must match the reference's on these inputs."""
-        where = next((v for v in inputs.values() if isinstance(v, np.ndarray)), None)
-        compare(self.run(src, fresh=fresh, **inputs), self.reference(src, **inputs),
-                f"{src} with {describe_inputs(inputs)}", rtol, atol, dtype, where)
+        """The student's answer to src must match the reference's on these inputs. (Asked with the
+        other questions of this check that do not need an answer first: see flush.)"""
+        self._pending.append((src, inputs, fresh, self.reference(src, **inputs), (rtol, atol, dtype)))
+
+    def flush(self):
+        """Ask the pending questions in one round trip and compare the answers, in order."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        replies = self._run_in_kernel([(src, inputs, True) for src, inputs, *_ in pending])
+        for reply, (src, inputs, fresh, want, (rtol, atol, dtype)) in zip(replies, pending):
+            where = next((v for v in inputs.values() if isinstance(v, np.ndarray)), None)
+            compare(self._answer(reply, src, inputs, fresh), want, f"{src} with {describe_inputs(inputs)}",
+                    rtol, atol, dtype, where)
 
     def expect_run(self, src, want, what, rtol=None, atol=None, dtype=True, strict=True, **inputs):
         """The student's answer to src must match `want`, a value the check computed itself."""
@@ -350,12 +370,13 @@ class Context:
         compare(got, want, what, rtol, atol, dtype)
 
     def passed(self, grade_id):
+        self.flush()
         outcome = self._outcomes.get(grade_id)
         return outcome is not None and outcome.passed
 
 
 def run_checks(checks, run_in_kernel, reference_files, seed):
-    """Run every check in order. run_in_kernel(src, inputs, strict) -> reply dict. Returns {grade_id: Outcome}."""
+    """Run every check in order. run_in_kernel([(src, inputs, strict)]) -> [reply dict]. Returns {grade_id: Outcome}."""
     reference = vars(load_reference(reference_files, checks.reference))
     outcomes = {}
     for grade_id, function in checks.functions.items():
@@ -363,6 +384,7 @@ def run_checks(checks, run_in_kernel, reference_files, seed):
         context = Context(run_in_kernel, reference, rng, outcomes)
         try:
             function(context)
+            context.flush()
             outcomes[grade_id] = Outcome(grade_id, True)
         except NotImplementedYet as missing:
             outcomes[grade_id] = Outcome(grade_id, False, str(missing), not_done=True)

@@ -166,25 +166,28 @@ class GradingExecute(Execute):
 
     # -- trusted checks
 
-    def _probe(self, token, src, inputs, strict=True):
-        """One question to the student's kernel; a kernel that dies answering is restarted (its
-        cells replayed) for the next question, within the restart budget."""
+    def _probe(self, token, batch):
+        """Questions to the student's kernel, answered in one round trip; a kernel that dies
+        answering is restarted (its cells replayed) for the next questions, within the budget."""
+        def failed(error, message):
+            return [{"ok": False, "error": error, "message": message}] * len(batch)
+
         if not self._kernel_ready:
-            return {"ok": False, "error": "KernelDied", "message": "the kernel kept dying; the check could not run"}
+            return failed("KernelDied", "the kernel kept dying; the check could not run")
         try:
-            cell = self._run_aside(trusted.probe_code(token, src, inputs, strict), timeout=self.probe_timeout)
+            cell = self._run_aside(trusted.probe_code(token, batch), timeout=self.probe_timeout)
         except (DeadKernelError, CellTimeoutError):
             self._kernel_ready = self._recover() and self._define_driver()
-            return {"ok": False, "error": "KernelDied", "message": "the kernel died or hung during the check"}
+            return failed("KernelDied", "the kernel died or hung during the check")
         stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
         try:
-            return trusted.read_reply(token, stdout)
+            return trusted.read_replies(token, stdout, len(batch))
         except trusted.CheckFailed as failure:
-            return {"ok": False, "error": "NoAnswer", "message": str(failure)}
+            return failed("NoAnswer", str(failure))
 
     def _define_driver(self):
         try:
-            self._run_aside(trusted.KERNEL_DRIVER)          # defines __tito_probe in the kernel
+            self._run_aside(trusted.KERNEL_DRIVER)          # defines __tito_probes in the kernel
         except (DeadKernelError, CellTimeoutError):
             return False
         return True
@@ -194,8 +197,7 @@ class GradingExecute(Execute):
         alive = self._km_call("is_alive") or self._recover()
         self._kernel_ready = alive and self._define_driver()
         self.check_outcomes = trusted.run_checks(
-            self.checks, lambda src, inputs, strict: self._probe(token, src, inputs, strict), self.reference_files,
-            self.seed)
+            self.checks, lambda batch: self._probe(token, batch), self.reference_files, self.seed)
         for cell in self.nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             outcome = self.check_outcomes.get(grade_id)

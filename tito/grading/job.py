@@ -10,6 +10,7 @@ gradebook and course folders.
 """
 import functools
 import hashlib
+import os
 import re
 import tempfile
 import time
@@ -116,7 +117,7 @@ def grade(job, log=None):
         return result
     logs = []
     try:
-        with tempfile.TemporaryDirectory(prefix="tito-job-") as scratch:
+        with tempfile.TemporaryDirectory(prefix="tito-job-", dir=scratch_root()) as scratch:
             _grade_in(job, Path(scratch), result, logs)
     except Exception as error:      # noqa: BLE001 — an infrastructure failure is a result, not a crash
         result.graded = False
@@ -135,6 +136,12 @@ def settings_limits(settings):
                   disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
 
 
+def scratch_root():
+    """Where a job's scratch folder goes: memory (/dev/shm) where there is one — its private
+    gradebook commits once per graded cell, and on a disk each commit waits for an fsync."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 def _config(settings):
     from traitlets.config import Config
 
@@ -148,12 +155,17 @@ def _config(settings):
 
 
 def _chains():
-    """nbgrader's own sanitize and autograde preprocessor lists, with Execute taken out (we run ours)."""
+    """nbgrader's own sanitize and autograde preprocessor lists, with Execute taken out (we run ours)
+    and OverwriteCells replaced by the version that survives duplicated cells."""
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute
 
+    from nbgrader.preprocessors import OverwriteCells as NbgraderOverwriteCells
+
+    from tito.grading.overwrite import OverwriteCells
+
     traits = Autograde.class_traits()
-    sanitize = traits["sanitize_preprocessors"].default()
+    sanitize = [OverwriteCells if p is NbgraderOverwriteCells else p for p in traits["sanitize_preprocessors"].default()]
     autograde = traits["autograde_preprocessors"].default()
     return sanitize, [p for p in autograde if p is not Execute]
 

@@ -44,46 +44,65 @@ def _write(path, data):
     os.replace(temporary, path)
 
 
-def store(course, db_url, result, submission):
-    """Record one GradingResult (and the hand-in's bytes). A regrade replaces everything earlier,
-    also when the new hand-in could not be graded."""
-    from nbgrader.api import Gradebook, MissingEntry
+class Writer:
+    """The one writer of a grading batch: one gradebook connection for all its results."""
 
-    course = Path(course)
-    where = (result.student, result.assignment)
-    for folder in ("autograded", "feedback"):
-        shutil.rmtree(course / folder / where[0] / where[1], ignore_errors=True)
-    _write(course / "submitted" / where[0] / where[1] / f"{result.notebook}.ipynb", submission)
-    if result.graded:
-        _write(course / "autograded" / where[0] / where[1] / f"{result.notebook}.ipynb", result.autograded)
-        _write(course / "feedback" / where[0] / where[1] / f"{result.notebook}.html", result.feedback)
-    for attempt in range(5):                # concurrent writers (another grader on the same server) may collide
+    def __init__(self, course, db_url):
+        self.course, self.db_url, self.gradebook = Path(course), db_url, None
+
+    def __enter__(self):
+        from nbgrader.api import Gradebook
+
+        self.gradebook = Gradebook(self.db_url)
+        return self
+
+    def __exit__(self, *exc):
+        self.gradebook.close()
+        return False
+
+    def store(self, result, submission):
+        """Record one GradingResult (and the hand-in's bytes). A regrade replaces everything
+        earlier, also when the new hand-in could not be graded."""
+        course, where = self.course, (result.student, result.assignment)
+        for folder in ("autograded", "feedback"):
+            shutil.rmtree(course / folder / where[0] / where[1], ignore_errors=True)
+        _write(course / "submitted" / where[0] / where[1] / f"{result.notebook}.ipynb", submission)
+        if result.graded:
+            _write(course / "autograded" / where[0] / where[1] / f"{result.notebook}.ipynb", result.autograded)
+            _write(course / "feedback" / where[0] / where[1] / f"{result.notebook}.html", result.feedback)
+        for attempt in range(5):            # a concurrent writer (another grader, same server) may collide
+            try:
+                self._grades(result)
+                break
+            except Exception as error:      # noqa: BLE001 — IntegrityError/OperationalError of the racing writer
+                self.gradebook.db.rollback()
+                if attempt == 4 or type(error).__name__ not in ("IntegrityError", "OperationalError", "InvalidRequestError"):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        summary = {"version": RECORD_VERSION, "student": result.student, "assignment": result.assignment,
+                   "graded": result.graded, "problem": result.problem, "sha256": result.sha256, "seed": result.seed,
+                   "score": result.score, "max_score": result.max_score, "seconds": result.seconds,
+                   "restarts": result.restarts, "layers": result.layers, "recorded": time.time(),
+                   "cells": {g: asdict(c) for g, c in result.cells.items()}}
+        _write(record_path(course, result.assignment, result.student), json.dumps(summary, indent=1).encode())
+        return summary
+
+    def _grades(self, result):
+        from nbgrader.api import MissingEntry
+
+        gb = self.gradebook
         try:
-            with Gradebook(db_url) as gb:
-                try:
-                    gb.remove_submission(result.assignment, result.student)
-                except MissingEntry:
-                    pass
-                if result.graded:
-                    gb.update_or_create_student(result.student)
-                    gb.add_submission(result.assignment, result.student)
-                    for grade_id, cell in result.cells.items():
-                        grade = gb.find_grade(grade_id, result.notebook, result.assignment, result.student)
-                        grade.auto_score = cell.score
-                        grade.needs_manual_grade = cell.needs_manual
-                    for grade_id, text in result.comments.items():
-                        comment = gb.find_comment(grade_id, result.notebook, result.assignment, result.student)
-                        comment.auto_comment = text
-                    gb.db.commit()
-            break
-        except Exception as error:      # noqa: BLE001 — IntegrityError/OperationalError of the racing writer
-            if attempt == 4 or type(error).__name__ not in ("IntegrityError", "OperationalError", "InvalidRequestError"):
-                raise
-            time.sleep(0.2 * (attempt + 1))
-    summary = {"version": RECORD_VERSION, "student": result.student, "assignment": result.assignment,
-               "graded": result.graded, "problem": result.problem, "sha256": result.sha256, "seed": result.seed,
-               "score": result.score, "max_score": result.max_score, "seconds": result.seconds,
-               "restarts": result.restarts, "layers": result.layers, "recorded": time.time(),
-               "cells": {g: asdict(c) for g, c in result.cells.items()}}
-    _write(record_path(course, *where[::-1]), json.dumps(summary, indent=1).encode())
-    return summary
+            gb.remove_submission(result.assignment, result.student)
+        except MissingEntry:
+            pass
+        if result.graded:
+            gb.update_or_create_student(result.student)
+            gb.add_submission(result.assignment, result.student)
+            for grade_id, cell in result.cells.items():
+                grade = gb.find_grade(grade_id, result.notebook, result.assignment, result.student)
+                grade.auto_score = cell.score
+                grade.needs_manual_grade = cell.needs_manual
+            for grade_id, text in result.comments.items():
+                comment = gb.find_comment(grade_id, result.notebook, result.assignment, result.student)
+                comment.auto_comment = text
+            gb.db.commit()

@@ -8,6 +8,7 @@
   full sandbox, to run as root. A job whose worker dies is retried on another; after `retries`
   deaths its submission is reported as not graded (infrastructure failure) and the batch goes on.
 """
+import contextlib
 import logging
 import os
 import sys
@@ -22,26 +23,60 @@ def infrastructure_failure(job, error):
                          problem=f"not graded: infrastructure failure ({type(error).__name__}: {str(error)[:160]})")
 
 
-def serial(jobs, function=grade):
-    for job in jobs:
-        yield function(job)
+def preload():
+    """Import what a grading job needs, so that a worker's first job does not pay for it."""
+    import nbconvert.exporters  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+
+    import tito.grading.execute  # noqa: F401
+    return os.getpid()
 
 
-def dask(jobs, workers=None, scheduler=None, retries=2, function=grade):
-    from dask.distributed import Client, LocalCluster, as_completed
+class Serial:
+    """Jobs one after another, in this process."""
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="20s")
-    else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR,
-                               scheduler_kwargs={"allowed_failures": 2})   # a job that kills 3 workers is given up
-        client = Client(cluster)
-    try:
+    def __init__(self, function=grade):
+        self.function = function
+
+    def map(self, jobs):
+        for job in jobs:
+            yield self.function(job)
+
+    def close(self):
+        pass
+
+
+class Dask:
+    """Jobs on a Dask cluster: an embedded LocalCluster, started in the background at once (so that
+    it comes up while the coordinator prepares the jobs) and warmed up, or an existing scheduler."""
+
+    def __init__(self, workers=None, scheduler=None, retries=2, function=grade):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.retries, self.function, self.cluster = retries, function, None
+        self._starter = ThreadPoolExecutor(1)
+        self._client = self._starter.submit(self._start, workers, scheduler)
+
+    def _start(self, workers, scheduler):
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            self.cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        scheduler_kwargs={"allowed_failures": 2})   # 3 dead workers: given up
+            client = Client(self.cluster)
+        client.run(preload)                  # in the background thread, while the jobs are prepared
+        return client
+
+    def map(self, jobs):
+        from dask.distributed import as_completed
+
+        client = self._client.result()
         run = uuid.uuid4().hex[:8]
-        futures = {client.submit(function, job, key=f"grade-{run}-{i}-{job.student}", retries=retries, pure=False): job
-                   for i, job in enumerate(jobs)}
+        futures = {client.submit(self.function, job, key=f"grade-{run}-{i}-{job.student}", retries=self.retries,
+                                 pure=False): job for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             job = futures.pop(future)
             try:
@@ -49,18 +84,30 @@ def dask(jobs, workers=None, scheduler=None, retries=2, function=grade):
             except Exception as error:       # noqa: BLE001 — KilledWorker, a lost scheduler: reported, not raised
                 yield infrastructure_failure(job, error)
             future.release()
-    finally:
+
+    def close(self):
+        client = self._client.result()
         client.close()
-        if cluster is not None:
-            cluster.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self._starter.shutdown()
+
+
+@contextlib.contextmanager
+def pool(workers=None, scheduler=None, retries=2, function=grade):
+    """Where jobs run: serially for workers == 1, else on Dask. Start it before preparing the jobs.
+    (`function` is the grading step; tests swap it to kill a worker on purpose.)"""
+    runner = Serial(function) if scheduler is None and workers == 1 else Dask(workers, scheduler, retries, function)
+    try:
+        yield runner
+    finally:
+        runner.close()
 
 
 def run(jobs, workers=None, scheduler=None, retries=2, function=grade):
-    """The results of `jobs`, in completion order: serially for workers == 1, else on Dask.
-    (`function` is the grading step; tests swap it to kill a worker on purpose.)"""
-    if scheduler is None and workers == 1:
-        return serial(jobs, function)
-    return dask(jobs, workers=workers, scheduler=scheduler, retries=retries, function=function)
+    """The results of `jobs`, in completion order."""
+    with pool(workers, scheduler, retries, function) as runner:
+        yield from runner.map(jobs)
 
 
 class Progress:
