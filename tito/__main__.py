@@ -7,6 +7,11 @@ COMMANDS = ["export", "release", "samples", "grade", "feedback", "report", "cour
 
 
 def main(argv=None):
+    import warnings
+
+    # nbgrader's gradebook code trips SQLAlchemy warnings about its own session handling: they say
+    # nothing about the course and would bury the score table (jobs silence them themselves).
+    warnings.filterwarnings("ignore", message=r".*not in session.*")
     parser = argparse.ArgumentParser(prog="tito", description="TinyTorch course tool (instructor side)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     modules = {}

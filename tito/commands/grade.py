@@ -134,9 +134,10 @@ def summary(results):
     if not cells:
         return "nothing graded"
     lines = ["pass rate per graded cell (full points) — most common mistake:"]
+    width = max(len(g) for g in cells)
     for grade_id, (points, rate, failing, top) in cells.items():
         mistake = f"{top[0]} ({top[1]} of {failing})" if top else ""
-        lines.append(f"  {grade_id:<32} {points:>4g} pts {100 * rate:5.0f} %  {mistake}")
+        lines.append(f"  {grade_id:<{width}} {points:>4g} pts {100 * rate:5.0f} %  {mistake}")
     return "\n".join(lines)
 
 

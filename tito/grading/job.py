@@ -8,6 +8,7 @@ folder: no os.environ, no os.chdir, no course folder. So it runs the same in thi
 Dask worker, or on another machine. `tito/grading/record.py` is the one writer of the real
 gradebook and course folders.
 """
+import contextlib
 import functools
 import hashlib
 import os
@@ -15,6 +16,7 @@ import re
 import tempfile
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +119,7 @@ def grade(job, log=None):
         return result
     logs = []
     try:
-        with tempfile.TemporaryDirectory(prefix="tito-job-", dir=scratch_root()) as scratch:
+        with tempfile.TemporaryDirectory(prefix="tito-job-", dir=scratch_root()) as scratch, quiet_gradebook():
             _grade_in(job, Path(scratch), result, logs)
     except Exception as error:      # noqa: BLE001 — an infrastructure failure is a result, not a crash
         result.graded = False
@@ -134,6 +136,15 @@ def settings_limits(settings):
 
     return Limits(memory=settings.memory, processes=settings.processes, file_size=settings.file_size,
                   disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
+
+
+@contextlib.contextmanager
+def quiet_gradebook():
+    """nbgrader's gradebook code trips SQLAlchemy warnings about its own session handling: they say
+    nothing about the course and would bury the score table, so they are silenced around it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*not in session.*")
+        yield
 
 
 def scratch_root():

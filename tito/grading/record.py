@@ -53,11 +53,16 @@ class Writer:
     def __enter__(self):
         from nbgrader.api import Gradebook
 
+        from tito.grading.job import quiet_gradebook
+
+        self._quiet = quiet_gradebook()
+        self._quiet.__enter__()
         self.gradebook = Gradebook(self.db_url)
         return self
 
     def __exit__(self, *exc):
         self.gradebook.close()
+        self._quiet.__exit__(*exc)
         return False
 
     def store(self, result, submission):
