@@ -103,7 +103,7 @@ def test_the_formgrader_opens_for_an_instructor(chrome, graded, tmp_path):
             row = frame.locator("tr", has_text="02_activations").first
             row.wait_for()
             shown = [int(word) for word in row.inner_text().split() if word.isdigit()]
-            assert shown and 24 <= shown[-1] <= handed_in, row.inner_text()    # "# Submissions"
+            assert shown and shown[-1] >= min(24, handed_in), row.inner_text()    # "# Submissions"
             lab_tools.screenshot(page, SHOTS / "4_formgrader.png")
         finally:
             page.context.close()
