@@ -33,19 +33,11 @@
 # | `SiLU` | x · σ(x) | modern CNNs (EfficientNet) and LLM MLPs |
 # | `GELU` | x · Φ(x) | Transformers (BERT, GPT) |
 #
-# …and, next to each forward formula, its **derivative** (`backward`), which training needs.
-# Then you will *measure* them: a profiler that times activations against the speed of a
-# plain memory copy, and a "make it fast" section that shows what the clear code costs.
+# …each with its **derivative** (`backward`) beside it. Then you *measure* them against the speed
+# of a plain memory copy, and see what makes clear code fast.
 #
-# **Rhythm.** Every activation goes *idea → build → test → reflect*. Fill in the
-# `YOUR CODE HERE` parts; run the test cells under each. Tests run when the notebook runs
-# (Jupyter, or `python activations_dev.py`), never when the file or package is imported.
-#
-# **How you are graded.** Each activation has two graded test cells: one for ordinary inputs
-# and one for its edge cases (dtypes, ±inf and nan, huge or tiny inputs, no warnings). A
-# formula that is right but stumbles on an edge case keeps the first cell's points. A mistake
-# is charged once: if your sigmoid is wrong, SiLU is checked against *your* sigmoid, so the
-# same mistake does not cost points twice.
+# **Rhythm.** Each activation goes *idea → build → test → reflect*. Graded cells come in pairs —
+# ordinary inputs, then edge cases — and a mistake is charged once (SiLU is checked against *your* sigmoid).
 #
 # **Where the code goes.** `#| export` cells become `tinytorch/core/activations.py`:
 #
@@ -87,8 +79,8 @@ from tinytest import (attempt, check_dtypes, expect_close, expect_error, expect_
 # %% [markdown]
 # ## The contract every activation keeps
 #
-# A PyTorch engineer trusts an activation when its numbers are right *everywhere*, not just
-# on friendly inputs. Ours promise:
+# An activation is trusted when its numbers are right *everywhere*, not just on friendly
+# inputs. Ours promise:
 #
 # - **Tensor in, Tensor out**, same shape; anything else in gets a `TypeError` that says so.
 # - **dtype kept:** float32 in → float32 out, float64 → float64. (Integer and bool data become
@@ -165,9 +157,7 @@ class Activation:
 # **Derivative.** `ReLU'(x) = 1 if x > 0 else 0`. At exactly 0 the slope is undefined;
 # PyTorch uses 0, and so do we. `backward` multiplies the incoming gradient by that slope.
 #
-# **nan.** A nan input must give a nan output (PyTorch's rule: a nan is never silently turned
-# into a number). `np.maximum` propagates nan; `np.where(x > 0, x, 0)` would turn it into 0,
-# because `nan > 0` is False.
+# **nan** must stay nan (PyTorch's rule). `np.maximum` propagates it; `np.where(x > 0, x, 0)` turns it into 0.
 #
 # ### Build
 # Fill in `forward`: one NumPy call, wrapped in a **new** Tensor — do not write into `x.data`.
@@ -242,21 +232,12 @@ if __name__ == "__main__":
 # σ(x) : 0.119  0.269  0.5   0.731  0.881
 # ```
 #
-# **Numerics — the trap.** The textbook formula computes `e^(−x)`. For x = −100 that is
-# e^100 ≈ 2.7·10^43, beyond float32's largest number (3.4·10^38): NumPy returns inf and prints
-# `RuntimeWarning: overflow`. Look at what happens next, though: `1 / (1 + inf)` is `0`,
-# exactly the right limit. This overflow is *harmless* — IEEE arithmetic carries inf through to
-# the correct answer — and only the warning is a problem (the autograder scores a cell that
-# prints one 0). Two honest fixes:
-#
-# 1. Tell NumPy this overflow is expected: compute inside `np.errstate(over="ignore")`. Short,
-#    and fast: 4 passes over memory. PyTorch's own sigmoid kernel is this formula.
-# 2. Never exponentiate a positive number: with `z = e^(−|x|)` ∈ (0, 1], σ(x) = 1/(1 + z) for
-#    x ≥ 0 and z/(1 + z) for x < 0.
-#
-# Silencing a warning is only right when you have checked that the inf leads somewhere
-# correct. Softmax (section 4) computes e^1000 / e^1000 = inf / inf = nan: there the overflow
-# is *not* harmless, and only a rewrite helps.
+# **Numerics — the trap.** For x = −100 the formula computes e^100 ≈ 2.7·10^43, beyond float32's
+# largest number: NumPy returns inf and prints `RuntimeWarning: overflow`. Yet `1 / (1 + inf)` is 0,
+# the right limit, so only the warning is wrong. Either declare the overflow expected
+# (`np.errstate(over="ignore")`, as PyTorch's kernel does) or never exponentiate a positive number
+# (z = e^(−|x|): 1/(1 + z) for x ≥ 0, z/(1 + z) below). Silence a warning only where the inf leads
+# to the right answer: softmax's inf / inf = nan (section 4) needs a rewrite.
 #
 # **Derivative.** σ'(x) = σ(x)·(1 − σ(x)) — it only needs the *output*, which `forward`
 # already computed (`self.saved` hands it to you as `y`).
@@ -445,18 +426,13 @@ if __name__ == "__main__":
 # Like PyTorch's `Softmax(dim=-1)`, ours normalises along one axis, `dim`: for a batch of
 # shape (batch, classes), `dim=-1` makes **each row** a distribution.
 #
-# **Numerics.** e^1000 overflows. But softmax does not change when you subtract the same
-# number from every score of a row, so subtract the row's maximum first: the largest
-# exponent becomes e^0 = 1 and nothing can overflow. Keep `keepdims=True` so the row maxima
-# broadcast against the rows. Entries of −inf (masked-out classes) then get probability
-# exactly 0. A row that is entirely −inf has no distribution; like PyTorch we return nan
-# for it — silently, by computing inside `np.errstate(invalid="ignore")` (−inf − (−inf) is
-# the invalid operation).
+# **Numerics.** e^1000 overflows, but softmax is unchanged when a row loses the same number
+# everywhere: subtract the row maximum (`keepdims=True`) and the largest exponent is e^0 = 1.
+# Masked classes (−inf) then get exactly 0. A row of only −inf has no distribution: like PyTorch,
+# return nan, silently (`np.errstate(invalid="ignore")`; −inf − (−inf) is the invalid operation).
 #
-# **Derivative.** Each output depends on every input of its row, so the derivative is a
-# matrix (the Jacobian J = diag(y) − y yᵀ). Training only ever needs J times the incoming
-# gradient, which simplifies to `y · (g − Σ(g·y))` per row — O(n) work instead of building
-# an n×n matrix. Never build the matrix: for 50,000 classes it would need 10 GB.
+# **Derivative.** The Jacobian is diag(y) − y yᵀ, but training only needs it times the incoming
+# gradient: `y · (g − Σ(g·y))` per row, O(n) — the n×n matrix for 50,000 classes would need 10 GB.
 
 # %% nbgrader={"grade": false, "grade_id": "softmax-class", "locked": false, "schema_version": 3, "solution": true, "task": false}
 #| export
@@ -846,12 +822,10 @@ if __name__ == "__main__":
 # %% [markdown]
 # ## 8. All together
 #
-# A network's hidden layers use ReLU-like activations and its output layer a softmax. The
-# test below needs every activation implemented, and checks what only shows when they work
-# together: one instance reused on batches of different shapes (its `backward` must follow
-# the latest call), a small network chained from them, and a large random batch. An
-# activation that fails its own test above is skipped here — its mistake is charged there —
-# as long as at least 5 of the 7 work.
+# The test below needs every activation implemented and checks what shows only when they work
+# together: one instance reused on new shapes (`backward` follows the latest call), a large
+# batch, and ReLU → Softmax chained. An activation failing its own test is skipped here (its
+# mistake is charged there), as long as at least 5 of the 7 work.
 
 # %% nbgrader={"grade": true, "grade_id": "test-activations-comprehensive", "locked": true, "points": 15, "schema_version": 3, "solution": false, "task": false}
 def test_unit_activations_comprehensive():
@@ -917,17 +891,12 @@ if __name__ == "__main__":
 # ## 9. Measuring cost — a profiler the way performance engineers build one
 #
 # ### Idea
-# "ReLU is fastest" is a claim; a measurement is better. Timing code honestly needs:
-#
-# - **a precise clock:** `time.perf_counter()`, not `time.time()`;
-# - **warm-up:** the first calls pay for memory allocation and caches — run a few untimed;
-# - **repeats, and the median:** one run is noise; the median ignores outliers (the minimum
-#   shows the best the machine can do).
-#
-# And a yardstick: an elementwise activation must at least read its input and write its
-# output. `np.copyto` does exactly that and nothing else, so **time ÷ copy time** says how far
-# an activation is from the memory bound ("× copy"), and bytes moved ÷ time is its
-# **effective bandwidth** in GB/s.
+# "ReLU is fastest" is a claim; a measurement is better. Honest timing needs a precise clock
+# (`time.perf_counter()`), **warm-up** calls (the first ones pay for allocation and caches) and
+# **repeats** summarised by the median (one run is noise). And a yardstick: an elementwise
+# activation must at least read its input and write its output, which is all `np.copyto` does —
+# so **time ÷ copy time** ("× copy") says how far it is from the memory bound, and bytes moved ÷
+# time is its effective bandwidth in GB/s.
 #
 # ### Build
 # Implement `time_activation`: `warmup` untimed calls, then `iterations` calls each timed with
@@ -955,12 +924,11 @@ class ActivationProfiler:
         ### BEGIN SOLUTION
         for _ in range(warmup):
             activation_fn(tensor)
-        times = []
+        times = self.results[activation_name] = []
         for _ in range(iterations):
             start = time.perf_counter()
             activation_fn(tensor)
             times.append((time.perf_counter() - start) * 1000)
-        self.results[activation_name] = times
         return float(np.median(times))
         ### END SOLUTION
 
@@ -1056,20 +1024,12 @@ if __name__ == "__main__":
 # ### Make it fast (not graded)
 #
 # Your activations are written to be read: one idea per line. Each line is a NumPy call that
-# walks the whole array — reads its inputs from memory and writes a **new** array back. For a
-# million floats, the arithmetic is cheap; moving 4 MB in and out of memory is not. So the
-# time of an elementwise activation is roughly
-#
-# ```
-# time ≈ (number of passes over the array) × (time of one copy)
-# ```
-#
-# and a fast version does **fewer passes** and **reuses buffers** (`out=` writes into an array
-# that already exists, instead of asking the operating system for fresh memory every line).
-# Below, each fast version says how many passes it makes and how many new arrays it asks
-# for; the clear one is your class. The profiler times both against `np.copyto`, one read
-# and one write: the floor no elementwise activation can beat. Fast code is harder to read
-# and to check, which is why the graded solutions stay clear.
+# walks the whole array, reading it from memory and writing a **new** array back; for a million
+# floats the arithmetic is cheap and the memory traffic is not. So, roughly,
+# `time ≈ passes over the array × time of one copy`, and a fast version makes **fewer passes**
+# and **reuses buffers** (`out=` writes into an existing array instead of fresh memory). Below,
+# each fast version counts its passes and new arrays; the profiler times it against your class
+# and `np.copyto`. Fast code is harder to read and check: the graded solutions stay clear.
 
 # %% nbgrader={"grade": false, "grade_id": "fast-activations", "locked": true, "schema_version": 3, "solution": false, "task": false}
 #| export
@@ -1220,21 +1180,14 @@ if __name__ == "__main__":
 #    nan. How would you find which layer produced it in a 100-layer network?
 # 4. **Precision.** float16 overflows at 65,504. Which of your activations would break first in
 #    half precision, and which trick from this module protects it?
-# 5. **Saving for backward.** Each activation keeps its input or output for `backward`. For a
-#    network with a billion activations per batch, what does that cost, and what is gained by
-#    recomputing instead (gradient checkpointing)?
-# 6. **Choice.** Transformers moved from ReLU to GELU and then to SiLU-gated units. Using your
-#    plots, how do their shapes near zero differ?
+# 5. **Saving for backward.** With a billion activations per batch, what does keeping each
+#    input for `backward` cost, and what does recomputing it (gradient checkpointing) gain?
 #
 # ## Summary
 #
-# You built seven activations, each keeping one numeric contract: Tensor in and out, dtype
-# kept, input untouched, ±inf and nan like PyTorch, and never an overflow — by never
-# exponentiating a positive number, subtracting the row maximum, and choosing formulas that
-# do not cancel. You wrote the derivatives of Sigmoid and Softmax (read the others next to
-# their forwards) and checked them against the formulas and the full Jacobian. Then you
-# measured cost against the memory roofline, and saw that the speed of clear NumPy code is
-# decided by how many times it walks the array.
+# Seven activations keep one contract — Tensor in and out, dtype kept, input untouched, ±inf and
+# nan like PyTorch, no warnings — because you knew which overflows are harmless and which formulas
+# cancel. And you measured that clear NumPy code is as fast as the number of passes it makes.
 #
 # **Next:** module 03 (layers) imports these activations from `tinytorch.core.activations`
 # and shows numerically why a network without them cannot solve XOR.

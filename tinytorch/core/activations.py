@@ -285,12 +285,11 @@ class ActivationProfiler:
         ### BEGIN SOLUTION
         for _ in range(warmup):
             activation_fn(tensor)
-        times = []
+        times = self.results[activation_name] = []
         for _ in range(iterations):
             start = time.perf_counter()
             activation_fn(tensor)
             times.append((time.perf_counter() - start) * 1000)
-        self.results[activation_name] = times
         return float(np.median(times))
         ### END SOLUTION
 
