@@ -65,6 +65,17 @@ def test_every_solution_cell_has_markers_and_metadata_parses():
                     f"{meta['grade_id']} must call {name}() under the __main__ guard in the same cell"
 
 
+
+def test_every_solution_region_is_short_enough_to_read():
+    """Reference solutions are what students read after the deadline: a few lines each (issue 10)."""
+    regions = {}
+    for source in MODULE_SOURCES:
+        for cell in read_source(source).cells:
+            for n, region in enumerate(re.findall(r"### BEGIN SOLUTION\n(.*?)\n *### END SOLUTION", cell.source, re.S)):
+                regions[f"{source.name}:{cell.metadata.get('nbgrader', {}).get('grade_id')}:{n}"] = len(region.splitlines())
+    assert len(regions) >= 20
+    assert {name: lines for name, lines in regions.items() if lines > 8} == {}
+
 def test_package_exposes_the_api_and_nothing_from_test_cells():
     import tinytorch.core.activations as activations
 

@@ -19,7 +19,7 @@ def test_dtype_rule():
 
 @pytest.mark.parametrize("bad,error,words", [
     ([[1, 2], [3]], ValueError, "ragged"),
-    ("abc", TypeError, "string"),
+    ("abc", TypeError, "got str data"),
     (["a"], TypeError, "numbers"),
     ([1 + 2j], TypeError, "numbers"),
     ({"a": 1}, TypeError, "numbers"),
@@ -58,7 +58,7 @@ def test_matmul_reductions_reshape_transpose():
     x = Tensor(np.arange(6).reshape(2, 3))
     w = Tensor(np.ones((3, 4), np.float32))
     assert (x @ w).shape == (2, 4) and (x @ w).dtype == np.float32
-    with pytest.raises(ValueError, match="inner sizes 3 and 2"):
+    with pytest.raises(ValueError, match=r"cannot matmul shapes \(2, 3\) @ \(2, 3\): the first.s last size"):
         x @ x
     with pytest.raises(ValueError, match="0-d|at least 1-d"):
         Tensor(1.0) @ x

@@ -74,12 +74,32 @@ import numpy as np
 # `[[1, 2], [3]]` — is refused with an error that says what is wrong.
 #
 # ### Build
-# Fill in `__init__`. `np.asarray` turns lists into arrays without copying arrays that
-# are already arrays; `array.dtype.kind` is `"f"` for floats, `"i"`/`"u"` for integers,
-# `"b"` for bools.
+# Two small pieces: `_as_array` checks the data, `__init__` applies the dtype rule.
+# `np.asarray` turns lists into arrays without copying arrays that are already arrays;
+# `array.dtype.kind` is `"f"` for floats, `"i"`/`"u"` for integers, `"b"` for bools.
 
 # %% nbgrader={"grade": false, "grade_id": "tensor-class", "locked": false, "schema_version": 3, "solution": true, "task": false}
 #| export
+def _as_array(data):
+    """`data` as a NumPy array of numbers, or an error that says what is wrong with it.
+
+    STEPS
+    1. `np.asarray(data)`; NumPy raises ValueError for ragged lists — re-raise it
+       with a message that says the rows have different lengths.
+    2. Refuse arrays whose `dtype.kind` is not one of "biuf" (numbers) with a TypeError:
+       NumPy happily stores text ("U"), Python objects ("O") and complex numbers ("c").
+    """
+    ### BEGIN SOLUTION
+    try:
+        array = np.asarray(data)
+    except ValueError:
+        raise ValueError("Tensor needs a rectangular block of numbers; these nested lists have different lengths (ragged)") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor needs numbers, got {type(data).__name__} data of NumPy dtype {array.dtype}")
+    return array
+    ### END SOLUTION
+
+
 class Tensor:
     """An n-dimensional array of numbers: the value every TinyTorch operation takes and returns.
 
@@ -99,12 +119,10 @@ class Tensor:
 
         STEPS
         1. If `data` is already a Tensor, use its `.data`.
-        2. Refuse strings with a TypeError (NumPy would happily store them as text).
-        3. `np.asarray(data)`; NumPy raises ValueError for ragged lists — re-raise it
-           with a message that says the rows have different lengths.
-        4. Refuse arrays whose `dtype.kind` is not one of "biuf" (numbers) with a TypeError.
-        5. If `dtype` is given, convert to it. Otherwise keep NumPy float data as it is
-           and convert everything else (Python floats included) to float32.
+        2. Check and convert it with `_as_array`.
+        3. If `dtype` is not given: NumPy float data keep their dtype, everything else
+           (Python floats included) becomes float32. Convert without copying when the
+           dtype is already right (`astype(..., copy=False)`).
 
         EXAMPLE
         >>> Tensor([[1, 2], [3, 4]]).dtype
@@ -113,22 +131,11 @@ class Tensor:
         ### BEGIN SOLUTION
         if isinstance(data, Tensor):
             data = data.data
-        if isinstance(data, (str, bytes)):
-            raise TypeError(f"Tensor needs numbers, got the string {data!r}")
-        try:
-            array = np.asarray(data)
-        except ValueError:
-            raise ValueError(
-                "Tensor needs a rectangular block of numbers, but the nested lists have "
-                "different lengths (a ragged list)") from None
-        if array.dtype.kind not in "biuf":
-            raise TypeError(f"Tensor needs numbers, got data of dtype {array.dtype} ({type(data).__name__})")
-        numpy_float = isinstance(data, (np.ndarray, np.generic)) and array.dtype.kind == "f"
-        if dtype is not None:
-            array = array.astype(dtype, copy=False)
-        elif not numpy_float:
-            array = array.astype(np.float32)
-        self.data = array
+        array = _as_array(data)
+        if dtype is None:
+            numpy_float = isinstance(data, (np.ndarray, np.generic)) and array.dtype.kind == "f"
+            dtype = array.dtype if numpy_float else np.float32
+        self.data = array.astype(dtype, copy=False)
         ### END SOLUTION
 
     # Properties every framework exposes; they simply ask the array.
@@ -347,14 +354,11 @@ def matmul(a, b):
     a, b = Tensor(a), Tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs at least 1-d tensors, got shapes {a.shape} and {b.shape}; use * for scalars")
-    inner_a, inner_b = a.shape[-1], (b.shape[-2] if b.ndim > 1 else b.shape[0])
-    if inner_a != inner_b:
-        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: inner sizes {inner_a} and {inner_b} differ")
     try:
         return Tensor(np.matmul(a.data, b.data))
     except ValueError:
-        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: "
-                         f"the batch dimensions {a.shape[:-2]} and {b.shape[:-2]} do not broadcast") from None
+        raise ValueError(f"cannot matmul shapes {a.shape} @ {b.shape}: the first's last size must equal the "
+                         "second's second-to-last, and any batch dimensions must broadcast") from None
     ### END SOLUTION
 
 

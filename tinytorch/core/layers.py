@@ -57,9 +57,7 @@ class Linear:
             raise ValueError(f"{self!r} expects inputs whose last dimension is {self.in_features}, "
                              f"got a tensor of shape {x.shape}")
         out = x @ self.weight
-        if self.bias is not None:
-            out = out + self.bias
-        return out
+        return out if self.bias is None else out + self.bias
         ### END SOLUTION
 
     def __call__(self, x):
@@ -175,15 +173,11 @@ def collapse_linear(first, second):
                          f"feed {second.in_features} inputs")
     ### BEGIN SOLUTION
     w1, w2 = first.weight.data, second.weight.data
-    has_bias = first.bias is not None or second.bias is not None
-    merged = Linear(first.in_features, second.out_features, bias=has_bias)
+    b1 = np.zeros(first.out_features, np.float32) if first.bias is None else first.bias.data
+    b2 = np.zeros(second.out_features, np.float32) if second.bias is None else second.bias.data
+    merged = Linear(first.in_features, second.out_features, bias=first.bias is not None or second.bias is not None)
     merged.weight = Tensor((w1 @ w2).astype(np.float32))
-    if has_bias:
-        bias = np.zeros(second.out_features, dtype=np.float32)
-        if first.bias is not None:
-            bias = bias + first.bias.data @ w2
-        if second.bias is not None:
-            bias = bias + second.bias.data
-        merged.bias = Tensor(bias.astype(np.float32))
+    if merged.bias is not None:
+        merged.bias = Tensor((b1 @ w2 + b2).astype(np.float32))
     return merged
     ### END SOLUTION
