@@ -42,3 +42,15 @@ def test_report_page_agrees_with_the_gradebook(graded):
         assert png.startswith(b"\x89PNG") and len(png) > 5000, image
     assert "overflow" in text and "not implemented yet" in text and "crashed the kernel" in text
     assert seconds < 30, f"the report took {seconds:.1f} s"
+
+
+def test_score_table_columns_are_short_and_tell_every_graded_cell_apart():
+    from tito.commands.grade import column_name
+    from tito.notebooks import read_source
+    from tito.paths import dev_source, module_dirs
+
+    for module_dir in module_dirs():
+        ids = [c.metadata.nbgrader.grade_id for c in read_source(dev_source(module_dir)).cells
+               if c.metadata.get("nbgrader", {}).get("grade")]
+        names = [column_name(g, ids) for g in ids]
+        assert len(set(names)) == len(ids) and max(map(len, names)) <= 12, (module_dir.name, names)

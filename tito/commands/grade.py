@@ -8,6 +8,7 @@ folder. A hand-in that is not a notebook, a kernel that dies, a cell that loops 
 worker that crashes is reported for that student and the batch goes on. Hand-ins already graded
 from the same bytes are skipped unless --force.
 """
+import os
 import re
 import sys
 import time
@@ -98,9 +99,21 @@ def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, for
     return results, skipped
 
 
+def column_name(grade_id, grade_ids, width=12):
+    """A graded cell's column header in `width` characters, the part that tells cells apart kept:
+    test-tensor-creation-errors → "creation err", test-nonlinearity-edge-cases → "nonlin… edge"."""
+    shared = os.path.commonprefix(grade_ids)
+    name = grade_id.removeprefix(shared[:shared.rfind("-") + 1] if len(grade_ids) > 1 else "test-")
+    name = name.replace("-edge-cases", " edge").replace("-errors", " err")
+    if len(name) <= width:
+        return name
+    head, _, tail = name.rpartition(" ")
+    return f"{head[:width - len(tail) - 2]}… {tail}" if head else name[:width - 1] + "…"
+
+
 def format_table(module_dir, results):
     cells = list(dict.fromkeys(g for r in results for g in r.cells))          # notebook order
-    short = [c.removeprefix("test-") for c in cells]
+    short = [column_name(c, cells) for c in cells]
     width = max([len(r.student) for r in results] + [7])
     lines = [f"{module_dir.name}: scores per graded cell (* = flagged for manual grading)",
              f"{'student':<{width}} " + " ".join(f"{s[:12]:>12}" for s in short) + f" {'total':>9} {'secs':>5}"]
