@@ -1088,25 +1088,36 @@ def clear_and_fast():
             "GELU(tanh) fast": wrap(fast_gelu_tanh)}
 
 
-def plot_profile(rows, path=None):
-    """Bars of each row's time in units of one copy; the dashed line is the floor."""
+def _subplots(path, *args, **kwargs):
+    """`plt.subplots`, headless (Agg) when the figure goes to a file. matplotlib loads here, on
+    first use, so importing the package stays light."""
     import matplotlib
     if path is not None:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt.subplots(*args, **kwargs)
 
-    fig, ax = plt.subplots(figsize=(8, 3))
+
+def _finish(fig, path):
+    """Lay the figure out; save and close it when `path` is given, else return it for the notebook."""
+    fig.tight_layout()
+    if path is not None:
+        import matplotlib.pyplot as plt
+        fig.savefig(path, dpi=80)
+        plt.close(fig)
+    return fig
+
+
+def plot_profile(rows, path=None):
+    """Bars of each row's time in units of one copy; the dashed line is the floor."""
+    fig, ax = _subplots(path, figsize=(8, 3))
     ax.bar([r["name"] for r in rows], [r["x_copy"] for r in rows],
            color=["tab:orange" if r["name"].endswith("fast") else "tab:blue" for r in rows])
     ax.axhline(1, color="k", ls="--", lw=1, label="np.copyto: one read + one write")
     ax.set_ylabel("time ÷ copy time")
     ax.tick_params(axis="x", labelsize=7, rotation=20)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=80)
-        plt.close(fig)
-    return fig
+    return _finish(fig, path)
 
 
 # %% nbgrader={"grade": false, "grade_id": "fast-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]
@@ -1134,18 +1145,10 @@ if __name__ == "__main__":
 #| export
 def plot_activations(activations=None, path=None, lo=-5.0, hi=5.0):
     """One panel per activation: the function (solid) and its backward() slope (dashed).
-
-    matplotlib is imported here, not when the package is imported. With `path` the figure is
-    saved (headless, Agg) and closed; otherwise it is returned for the notebook to show.
-    """
-    import matplotlib
-    if path is not None:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    With `path` the figure is saved and closed; otherwise it is returned for the notebook to show."""
     activations = activations or {name: act for name, act in default_activations().items() if name != "Softmax"}
     x = Tensor(np.linspace(lo, hi, 401))
-    fig, axes = plt.subplots(1, len(activations), figsize=(3 * len(activations), 3), squeeze=False)
+    fig, axes = _subplots(path, 1, len(activations), figsize=(3 * len(activations), 3), squeeze=False)
     for ax, (name, activation) in zip(axes[0], activations.items()):
         y = activation(x).data
         slope = activation.backward(Tensor(np.ones_like(y))).data
@@ -1155,11 +1158,7 @@ def plot_activations(activations=None, path=None, lo=-5.0, hi=5.0):
         ax.set_title(name)
         ax.set_xlabel("x")
     axes[0][0].legend(loc="upper left")
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=80)
-        plt.close(fig)
-    return fig
+    return _finish(fig, path)
 
 
 # %% nbgrader={"grade": false, "grade_id": "plot-demo", "locked": true, "schema_version": 3, "solution": false, "task": false} tags=["demo"]

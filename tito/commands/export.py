@@ -5,7 +5,6 @@ Running it twice changes nothing: notebooks get stable cell ids and files are on
 when their content changes.
 """
 import contextlib
-import os
 
 from tito import notebooks, sync
 from tito.paths import PACKAGE, ROOT, find_module, module_dirs, provided_dirs
@@ -20,21 +19,11 @@ def add_arguments(parser):
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
 
 
-@contextlib.contextmanager
-def working_directory(path):
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def export_package(root=ROOT):
     """Run nbdev's export over every notebook under modules/ (nbdev reads settings.ini from root)."""
     from nbdev.doclinks import nbdev_export
 
-    with working_directory(root):
+    with contextlib.chdir(root):
         nbdev_export()
     for generated in sorted((root / "tinytorch").rglob("*.py")):
         text = generated.read_text()

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -41,16 +40,6 @@ def package_files(root):
             if "__pycache__" not in p.parts}
 
 
-@contextlib.contextmanager
-def working_directory(path):
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def export(root):
     from nbdev.doclinks import nbdev_export
 
@@ -65,7 +54,7 @@ def export(root):
             print(f"  {relative} was edited by hand since the last export: kept as {backup.name} "
                   f"(edit the notebook instead: export rewrites this file)")
     before = package_files(root)
-    with working_directory(root):                       # nbdev reads settings.ini from here
+    with contextlib.chdir(root):                       # nbdev reads settings.ini from here
         nbdev_export()
     after = package_files(root)
     written = sorted(p for p, d in after.items() if before.get(p) != d and not p.endswith("_modidx.py"))
