@@ -68,11 +68,11 @@ MUTANTS = {
                                              "Softmax(dim=0)"),
     "softmax_backward_sign": (reference_with("softmax-class", "y * (g - np.sum(g * y", "y * (g + np.sum(g * y"),
                               "test-softmax-backward", "Softmax(dim=-1).backward"),
-    "leaky_relu_forgets_slope": (reference_with("leaky-relu-class", " + self.negative_slope * np.minimum(x.data, 0)", ""),
+    "leaky_relu_forgets_slope": (reference_with("leaky-relu-class", " + np.minimum(x.data, 0) * a", ""),
                                  "test-leaky-relu", "slope 0.01"),
     "leaky_relu_max_for_every_slope": (reference_with(
-        "leaky-relu-class", "np.maximum(x.data, 0) + self.negative_slope * np.minimum(x.data, 0)",
-        "np.maximum(x.data, self.negative_slope * x.data)"), "test-leaky-relu", "slope above 1"),
+        "leaky-relu-class", "np.maximum(x.data, 0) + np.minimum(x.data, 0) * a", "np.maximum(x.data, a * x.data)"),
+        "test-leaky-relu", "slope above 1"),
     "silu_warns_at_minus_inf": (reference_with("silu-class", 'with np.errstate(invalid="ignore"):', "if True:"),
                                 "test-silu-edge-cases", "invalid value"),
     "gelu_tanh_cancelling_formula": (reference_with("gelu-class", "return Tensor(a * _sigmoid(2 * u))",
@@ -93,9 +93,8 @@ ALTERNATIVES = {
         "softmax-class", f"return Tensor(exps / {SOFTMAX_SUM})",
         "with np.errstate(divide='ignore'):\n                log_total = np.log(np.sum(exps, axis=self.dim, keepdims=True))\n"
         "            return Tensor(np.exp(shifted - log_total))"),
-    "leaky_relu_where": reference_with("leaky-relu-class",
-                                       "np.maximum(x.data, 0) + self.negative_slope * np.minimum(x.data, 0)",
-                                       "np.where(x.data > 0, x.data, self.negative_slope * x.data)"),
+    "leaky_relu_where": reference_with("leaky-relu-class", "np.maximum(x.data, 0) + np.minimum(x.data, 0) * a",
+                                       "np.where(x.data > 0, x.data, a * x.data)"),
 }
 
 # Right in spirit, wrong on one edge case (samples near_miss_*): what each may lose, and nothing else.

@@ -186,8 +186,9 @@ class LeakyReLU(Activation):
     def forward(self, x):
         """TODO: return Tensor(x where x > 0, else negative_slope · x)."""
         ### BEGIN SOLUTION
+        a = x.data.dtype.type(self.negative_slope)     # the slope in x's dtype (see the Idea above)
         with np.errstate(invalid="ignore"):          # slope 0: 0 · (−inf) = nan, as in PyTorch
-            return Tensor(np.maximum(x.data, 0) + self.negative_slope * np.minimum(x.data, 0))
+            return Tensor(np.maximum(x.data, 0) + np.minimum(x.data, 0) * a)
         ### END SOLUTION
 
     def backward(self, grad_output):
@@ -353,7 +354,7 @@ def fast_sigmoid(a):
 
 
 def fast_leaky_relu(a, slope=0.01):
-    """max(a, slope·a) — right only for 0 ≤ slope ≤ 1: 2 passes, 2 new arrays (clear: 4 and 4)."""
+    """max(a, slope·a) — right only for 0 ≤ slope ≤ 1: 2 passes, 2 new arrays (clear: 4 and 2)."""
     return np.maximum(a, slope * a)
 
 
