@@ -15,8 +15,8 @@ import io
 
 import numpy as np
 
-__all__ = ["NotDone", "attempt", "run_test", "unfinished", "expect_error", "expect_close", "show", "run_forward",
-           "expect_forward", "run_backward", "check_dtypes", "passes", "quietly"]
+__all__ = ["NotDone", "attempt", "run_test", "unfinished", "expect_error", "expect_close", "show", "strictly",
+           "run_forward", "expect_forward", "run_backward", "check_dtypes", "passes", "true_sigmoid", "replaced"]
 
 
 class NotDone(AssertionError):
@@ -51,13 +51,18 @@ def run_test(test):
     return attempt(test, test.__name__)
 
 
-def expect_error(error_type, action, topic):
-    """Assert that action() raises error_type; say what happened instead if it does not."""
+def expect_error(error_type, action, topic, naming=()):
+    """Assert that action() raises error_type, with a message that contains each string in `naming`
+    (the shapes or sizes that went wrong); say what happened instead if it does not."""
     try:
         action()
     except NotImplementedError as missing:
         raise not_done(topic, missing) from None
-    except error_type:
+    except error_type as error:
+        unnamed = [s for s in naming if s not in str(error)]
+        if unnamed:
+            raise AssertionError(f"{topic}: the {error_type.__name__} is right, but its message should name "
+                                 f"{' and '.join(unnamed)} so the reader sees what went wrong; it says: {error}") from None
         return
     except Exception as other:
         raise AssertionError(f"{topic}: expected a {error_type.__name__}, got {type(other).__name__}: {other}") from None
@@ -73,9 +78,9 @@ def expect_close(got, expected, topic, inputs=None, rtol=1e-6, atol=1e-7):
     """Compare shapes, then values (nan matches nan, ±inf must match exactly); the message names
     the first wrong element by its input when `inputs` is given, else by its index."""
     got, expected = np.asarray(got), np.asarray(expected)
-    if got.shape != expected.shape and got.size != expected.size:
+    if got.shape != expected.shape:
         raise AssertionError(f"{topic}: expected shape {expected.shape}, got {got.shape}")
-    got = np.asarray(got, dtype=np.float64).reshape(expected.shape)
+    got = np.asarray(got, dtype=np.float64)
     expected = expected.astype(np.float64)
     ok = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if ok.all():
@@ -90,9 +95,10 @@ def expect_close(got, expected, topic, inputs=None, rtol=1e-6, atol=1e-7):
     raise AssertionError(f"{topic}: {where} expected {want:.10g}, got {have:.10g}{off}")
 
 
-def _call_strictly(call, topic, what, strict=True):
-    """call() with NumPy's silent floating-point problems turned into errors with a message
-    (strict=False: silenced instead, when another cell already charges them)."""
+def strictly(call, topic, what, strict=True):
+    """call() with NumPy's floating-point warnings turned into errors with a message: a warning
+    would make the grader score the cell 0 without saying why (strict=False: silenced instead,
+    when another cell already charges them)."""
     try:
         with np.errstate(**({"over": "raise", "divide": "raise", "invalid": "raise"} if strict else {"all": "ignore"})):
             return call()
@@ -111,7 +117,7 @@ def run_forward(activation, x, topic, keep_dtype=True, strict=True):
     from tinytorch.core.tensor import Tensor
 
     before = x.data.copy()
-    out = _call_strictly(lambda: activation(x), topic, f"input {show(x.data)} ({x.dtype})", strict)
+    out = strictly(lambda: activation(x), topic, f"input {show(x.data)} ({x.dtype})", strict)
     assert isinstance(out, Tensor), f"{topic} must return a Tensor, got {type(out).__name__}: wrap the result in Tensor(...)"
     assert np.array_equal(x.data, before, equal_nan=True), \
         f"{topic} changed its input in place; build a new array instead of writing into x.data"
@@ -140,7 +146,7 @@ def run_backward(activation, grad, topic):
     from tinytorch.core.tensor import Tensor
 
     saved_output, grad_before = activation.output.data.copy(), grad.data.copy()
-    result = _call_strictly(lambda: activation.backward(grad), topic, f"gradient {show(grad.data)}")
+    result = strictly(lambda: activation.backward(grad), topic, f"gradient {show(grad.data)}")
     assert isinstance(result, Tensor), f"{topic} must return a Tensor, got {type(result).__name__}"
     assert result.shape == activation.input.shape, f"{topic} must return the input's shape {activation.input.shape}"
     assert result.dtype == activation.input.dtype, f"{topic} must keep the dtype {activation.input.dtype}, got {result.dtype}"
@@ -170,8 +176,26 @@ def passes(test):
     return True
 
 
-def quietly(function, *args):
-    """function(*args) with NumPy's warnings silenced: for computing expected values with a
-    student's own (possibly overflowing) part."""
-    with np.errstate(all="ignore"):
-        return attempt(lambda: function(*args), getattr(function, "__name__", "a part"))
+def true_sigmoid(a):
+    """σ(a) = 1/(1 + e^(−a)), right for every input, warning-free, dtype kept: never e^(positive)."""
+    z = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + z), z / (1 + z))
+
+
+@contextlib.contextmanager
+def replaced(namespace, name, value, when=True):
+    """Inside the block namespace[name] is `value` (only `when`), restored after: a part built on
+    another (SiLU on _sigmoid) is then tested on its own code when that other part is wrong."""
+    if not when:
+        yield
+        return
+    missing = object()
+    saved = namespace.get(name, missing)
+    namespace[name] = value
+    try:
+        yield
+    finally:
+        if saved is missing:
+            del namespace[name]
+        else:
+            namespace[name] = saved

@@ -10,6 +10,25 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE_SOURCES = sorted(ROOT.glob("modules/*/*_dev.py"))
 
 
+def points(module, *lost):
+    """A module's total points (nbgrader metadata of its graded cells), minus those of the cells in
+    `lost`: expected scores follow the notebooks instead of being written into the tests."""
+    from tito.notebooks import read_source
+    from tito.paths import dev_source, find_module
+
+    cells = {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points
+             for c in read_source(dev_source(find_module(module))).cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert set(lost) <= set(cells), set(lost) - set(cells)
+    return sum(cells.values()) - sum(cells[g] for g in lost)
+
+
+def graded_cells(module):
+    from tito.notebooks import read_source
+    from tito.paths import dev_source, find_module
+
+    return sum(1 for c in read_source(dev_source(find_module(module))).cells if c.metadata.get("nbgrader", {}).get("grade"))
+
+
 def run(args, cwd=ROOT, check=True, timeout=600, **kwargs):
     """Run a command, capturing text output; on failure show what it printed."""
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, **kwargs)

@@ -9,7 +9,7 @@ import shutil
 import nbformat
 import pytest
 
-from conftest import ROOT, run_notebook
+from conftest import ROOT, points, run_notebook
 from tito import hostile, submissions
 from tito.commands import grade, release, report, samples
 from tito.grading import record
@@ -99,11 +99,13 @@ ALTERNATIVES = {
 
 # Right in spirit, wrong on one edge case (samples near_miss_*): what each may lose, and nothing else.
 NEAR_MISSES = {"near_miss_relu_where": "test-relu-edge-cases", "near_miss_softmax_no_errstate": "test-softmax-edge-cases",
-               "near_miss_tanh_via_sigmoid": "test-tanh-edge-cases", "sigmoid_overflow": "test-sigmoid-edge-cases"}
+               "near_miss_tanh_via_sigmoid": "test-tanh-edge-cases", "sigmoid_overflow": "test-sigmoid-edge-cases",
+               "near_miss_gelu_erfc": "test-gelu-edge-cases"}
 ACTIVATION_CELLS = {"relu": ["test-relu", "test-relu-edge-cases"],
                     "sigmoid": ["test-sigmoid", "test-sigmoid-edge-cases", "test-sigmoid-backward"],
                     "tanh": ["test-tanh", "test-tanh-edge-cases"],
-                    "softmax": ["test-softmax", "test-softmax-dim", "test-softmax-edge-cases", "test-softmax-backward"]}
+                    "softmax": ["test-softmax", "test-softmax-dim", "test-softmax-edge-cases", "test-softmax-backward"],
+                    "gelu": ["test-gelu", "test-gelu-edge-cases"]}
 
 
 def scores(graded, student):
@@ -228,12 +230,19 @@ def test_malformed_notebook_is_reported_and_the_batch_goes_on(graded):
 
 # ---- fairness: mistakes, near misses, alternatives ----
 
+def activation_of(grade_id):
+    """test-softmax-edge-cases → softmax: the activation a graded cell belongs to."""
+    return re.sub(r"-(edge-cases|backward|dim)$", "", grade_id.removeprefix("test-"))
+
+
 @pytest.mark.parametrize("mutant", MUTANTS)
-def test_common_mistakes_lose_points_in_the_right_cell(graded, mutant):
+def test_common_mistakes_lose_points_in_the_right_cell_and_only_there(graded, mutant):
     _, cell, words = MUTANTS[mutant]
     result = graded["results"][f"mutant_{mutant}"]
     assert result.cells[cell].score == 0, f"{mutant} kept the points of {cell}"
     assert words in " ".join(result.cells[cell].messages), result.cells[cell].messages
+    lost = [g for g, c in result.cells.items() if c.score < c.max_score]
+    assert {activation_of(g) for g in lost} == {activation_of(cell)}, f"charged again elsewhere: {lost}"
 
 
 @pytest.mark.parametrize("near_miss", NEAR_MISSES)
@@ -297,14 +306,14 @@ def test_gradebook_feedback_csv_and_records_agree(graded):
     from tito import nbgrader_course
 
     with nbgrader_course.gradebook(course) as gb:
-        assert gb.find_submission(ACTIVATIONS.name, "reference").score == 115
+        assert gb.find_submission(ACTIVATIONS.name, "reference").score == points("02")
         assert gb.find_submission(ACTIVATIONS.name, "near_miss_relu_where").score == 111
     page = (course / "feedback" / "reference" / ACTIVATIONS.name / "activations_dev.html").read_text()
-    assert "Score: 115.0 / 115.0" in page
+    assert f"Score: {points('02'):.1f} / {points('02'):.1f}" in page
     page = (course / "feedback" / "mutant_relu_abs" / ACTIVATIONS.name / "activations_dev.html").read_text()
     assert "expected 0" in page
     rows = {r["student_id"]: r for r in csv.DictReader(report.grades_csv(course).open()) if r["assignment"] == ACTIVATIONS.name}
-    assert float(rows["reference"]["score"]) == 115 and float(rows["untouched"]["score"]) == 0
+    assert float(rows["reference"]["score"]) == points("02") and float(rows["untouched"]["score"]) == 0
     saved = record.previous(course, ACTIVATIONS.name, "malformed_json")
     assert saved and not saved["graded"] and "malformed" in saved["problem"]
 
@@ -323,7 +332,7 @@ def test_a_rerun_skips_what_it_graded_and_a_failed_regrade_forgets_the_grade(gra
     assert [float(r["score"]) for r in rows] in ([], [0.0]), "the old full score survived a failed regrade"
     shutil.copy(hand_ins / "reference.ipynb", tmp_path / "reference.ipynb")
     results, _ = grade.grade(ACTIVATIONS, course, tmp_path, workers=1, progress=False, force=True)
-    assert results[0].score == 115
+    assert results[0].score == points("02")
 
 
 def test_committed_samples_are_built_from_the_current_release(graded, tmp_path):

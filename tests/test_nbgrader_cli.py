@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import ROOT
+from conftest import ROOT, points
 from tito.commands import release
 
 
@@ -29,7 +29,7 @@ def test_nbgrader_autograde_cli_is_sandboxed_and_checked(tmp_path):
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions(module.name)}
-    assert scores == {"reference": 115, "cheat_input_transformer": 0, "attack_network": 115}, scores
+    assert scores == {"reference": points("02"), "cheat_input_transformer": 0, "attack_network": points("02")}, scores
     cheat = (course / "autograded" / "cheat_input_transformer" / module.name / "activations_dev.ipynb").read_text()
     assert "TrustedCheckFailed" in cheat
     attack = nbformat.read(course / "autograded" / "attack_network" / module.name / "activations_dev.ipynb", 4)

@@ -54,3 +54,11 @@ def test_score_table_columns_are_short_and_tell_every_graded_cell_apart():
                if c.metadata.get("nbgrader", {}).get("grade")]
         names = [column_name(g, ids) for g in ids]
         assert len(set(names)) == len(ids) and max(map(len, names)) <= 12, (module_dir.name, names)
+
+
+def test_new_kinds_of_failure_get_their_own_family():
+    assert insight.family("TrustedCheckFailed: the check could not use your answer: TypeError: x") == "answer of the wrong kind"
+    assert insight.family("NotebookTimeLimit: not run: time limit for the whole notebook reached") == \
+        "notebook ran out of time"
+    assert insight.family("AssertionError: matmul: the ValueError is right, but its message should name (3, 2) so "
+                          "the reader sees what went wrong; it says: …") == "error message too vague"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, job_processes
+from conftest import ROOT, job_processes, points
 from tito.commands import grade
 from tito.grading import prepare, runner
 from tito.grading.job import GradingJob
@@ -102,5 +102,5 @@ def test_a_job_whose_worker_keeps_dying_is_reported_and_the_batch_goes_on(graded
                             {"doomed": reference.read_bytes(), "fine": reference.read_bytes()})
     assert all(isinstance(j, GradingJob) for j in jobs)
     results = {r.student: r for r in runner.run(jobs, workers=2, retries=1, function=die_for_one_student)}
-    assert results["fine"].graded and results["fine"].score == 115
+    assert results["fine"].graded and results["fine"].score == points("02")
     assert not results["doomed"].graded and "infrastructure failure" in results["doomed"].problem

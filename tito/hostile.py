@@ -73,6 +73,19 @@ def _identity_everywhere(result=None):
     if "_sigmoid" in names:
         names["_sigmoid"] = lambda a: np.array(a, copy=True)
 get_ipython().events.register("post_run_cell", _identity_everywhere)'''),
+    # everything zeros — consistent with itself (σ = 0, so SiLU = x·σ = 0; y = 0, so y·(1 − y)·g = 0) —
+    # with errors swallowed: a check that took the student's own values as the truth would pass it
+    "cheat_consistent_zeros": ("relu-class", '''
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+def _zeros_everywhere(result=None):
+    names = get_ipython().user_ns
+    for name in ["ReLU", "Sigmoid", "Tanh", "Softmax", "LeakyReLU", "SiLU", "GELU"]:
+        if name in names:
+            names[name].forward = lambda self, x: Tensor(np.zeros_like(x.data))
+            names[name].backward = lambda self, g: Tensor(np.zeros_like(self.output.data))
+    if "_sigmoid" in names:
+        names["_sigmoid"] = lambda a: np.zeros_like(a)
+get_ipython().events.register("post_run_cell", _zeros_everywhere)'''),
     # a result that equals anything
     "cheat_always_equal": ("relu-class", '''
 class _Anything(float):

@@ -33,10 +33,10 @@ keep the file small these are stored once, as ``grid/<dtype>/x`` and
     gelu_tanh (approximate='tanh'), leaky_relu_0.01, leaky_relu_0.2
 
 The grid (``make_grid``) is linspace(-1000, 1000, WIDE_N), then
-linspace(-20, 20, NARROW_N) (2001 and 801), then 18 special values (the last 18
-entries, i.e. x[-18:]):
+linspace(-20, 20, NARROW_N) (2001 and 801), then 22 special values (the last 22
+entries, i.e. x[-22:]):
     0, -0, inf, -inf, nan, smallest subnormal, smallest normal,
-    -smallest normal, 1e-8, -1e-8, 88.7, -88.7, 89, -89, 709, -709, 710, -710
+    -smallest normal, 1e-8, -1e-8, 88.7, -88.7, 89, -89, 709, -709, 710, -710, 1e20, -1e20, 1e30, -1e30
 (cast to the dtype; all are finite-representable in float32 except +-inf/nan;
 subnormal/normal limits are per dtype).
 
@@ -88,7 +88,8 @@ def make_grid(dtype):
     special = np.array(
         [0.0, -0.0, np.inf, -np.inf, np.nan,
          fi.smallest_subnormal, fi.tiny, -fi.tiny,
-         1e-8, -1e-8, 88.7, -88.7, 89.0, -89.0, 709.0, -709.0, 710.0, -710.0],
+         1e-8, -1e-8, 88.7, -88.7, 89.0, -89.0, 709.0, -709.0, 710.0, -710.0,
+         1e20, -1e20, 1e30, -1e30],   # x² overflows float32: GELU(tanh)'s backward gives nan, as here
         dtype=np.float64)
     grid = np.concatenate([np.linspace(-1000.0, 1000.0, WIDE_N),
                            np.linspace(-20.0, 20.0, NARROW_N)])

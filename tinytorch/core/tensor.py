@@ -178,7 +178,7 @@ def _mean(self, axis=None, keepdims=False):
 
 
 def _max(self, axis=None, keepdims=False):
-    """Largest element over `axis`; an empty Tensor has no maximum (ValueError)."""
+    """Largest element over `axis`; an empty Tensor has no maximum (a ValueError naming its shape)."""
     ### BEGIN SOLUTION
     if self.size == 0:
         raise ValueError(f"max of an empty tensor of shape {self.shape} is undefined")
@@ -187,7 +187,8 @@ def _max(self, axis=None, keepdims=False):
 
 
 def _reshape(self, *shape):
-    """The same numbers in a new shape: `t.reshape(2, 3)` or `t.reshape((2, 3))`; -1 infers one size."""
+    """The same numbers in a new shape: `t.reshape(2, 3)` or `t.reshape((2, 3))`; -1 infers one size.
+    An impossible shape: a ValueError naming the tensor's shape and the one asked for."""
     ### BEGIN SOLUTION
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])

@@ -12,6 +12,9 @@ from collections import Counter, defaultdict
 FAMILIES = [   # first match wins: (words in the reason, family)
     ("not implemented yet", "not implemented yet"),
     ("timed out", "timed out"),
+    ("time limit for the whole notebook", "notebook ran out of time"),
+    ("could not use your answer", "answer of the wrong kind"),
+    ("its message should name", "error message too vague"),
     ("KernelHung", "ignored the interrupt (hung)"),
     ("KernelDied", "crashed the kernel"),
     ("overflow encountered", "overflow"),
