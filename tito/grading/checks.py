@@ -88,13 +88,14 @@ def decode(item):
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def raised(action):
-    """The name of the exception action() raises, or 'no error' (used by checks of error handling)."""
+def raised(action, *naming):
+    """The name of the exception action() raises, or 'no error' (used by checks of error handling);
+    with `naming`, also whether the message contains each of those strings."""
     try:
         action()
     except Exception as error:      # noqa: BLE001 — which one it is, is the answer
-        return type(error).__name__
-    return "no error"
+        return (type(error).__name__, all(s in str(error) for s in naming)) if naming else type(error).__name__
+    return ("no error", False) if naming else "no error"
 
 
 def evaluate(src, namespace):
@@ -163,7 +164,7 @@ def read_replies(token, stdout, count):
         raise CheckFailed("the kernel gave no answer (the code may not have run at all)")
     try:
         replies = json.loads(lines[-1])
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):      # not JSON, or nested deep enough to exhaust the parser
         raise CheckFailed("the kernel's answer was not readable") from None
     if not isinstance(replies, list) or len(replies) != count or not all(isinstance(r, dict) for r in replies):
         raise CheckFailed("the kernel's answer did not match the questions")
@@ -200,8 +201,12 @@ def compare(got, want, what, rtol=None, atol=None, dtype=True, where=None):
             compare(g, w, f"{what} [part {i + 1}]", rtol, atol, dtype, where)
         return
     if not isinstance(want, np.ndarray):
+        if isinstance(got, np.ndarray):        # NumPy scalars cross as 0-d arrays; a bigger array is no value
+            if got.ndim:
+                raise CheckFailed(f"{what}: expected {want!r}, got an array of shape {got.shape}")
+            got = got.item()
         if got != want:
-            raise CheckFailed(f"{what}: expected {want!r}, got {got!r}")
+            raise CheckFailed(f"{what}: expected {want!r}, got {got!r:.80}")
         return
     if not isinstance(got, np.ndarray):
         raise CheckFailed(f"{what}: expected an array, got {got!r:.80}")
@@ -317,17 +322,23 @@ class Context:
         return self._answer(self._run_in_kernel([(src, inputs, strict)])[0], src, inputs, fresh)
 
     def _answer(self, reply, src, inputs, fresh):
+        # every field is the kernel's word: its type is checked before it is used
         if not reply.get("ok"):
-            error, message = reply.get("error", "?"), reply.get("message", "")
+            error, message = reply.get("error"), reply.get("message")
+            error = error if isinstance(error, str) else "?"
+            message = message if isinstance(message, str) else ""
             if error == "NotImplementedError":
                 raise NotImplementedYet(f"{src}: still raises NotImplementedError (a YOUR CODE HERE part)")
             if error == "FloatingPointError":
                 raise CheckFailed(f"{src} on {describe_inputs(inputs)} made NumPy report '{message}'")
             raise CheckFailed(f"{src} on {describe_inputs(inputs)} raised {error}: {message[:200]}")
-        if reply.get("changed"):
-            raise CheckFailed(f"{src} changed its input {', '.join(reply['changed'])} in place")
-        if fresh and reply.get("shares"):
-            raise CheckFailed(f"{src} returned its input {', '.join(reply['shares'])} (or a view of it), not a new array")
+        changed, shares = (reply.get(key, []) for key in ("changed", "shares"))
+        if not all(isinstance(names, list) and all(isinstance(n, str) for n in names) for names in (changed, shares)):
+            raise CheckFailed(f"{src}: the kernel's answer could not be read")
+        if changed:
+            raise CheckFailed(f"{src} changed its input {', '.join(changed)} in place")
+        if fresh and shares:
+            raise CheckFailed(f"{src} returned its input {', '.join(shares)} (or a view of it), not a new array")
         try:
             return decode(reply.get("value", {"py": None}))
         except CheckFailed:
@@ -390,6 +401,9 @@ def run_checks(checks, run_in_kernel, reference_files, seed):
             outcomes[grade_id] = Outcome(grade_id, False, str(missing), not_done=True)
         except CheckFailed as failure:
             outcomes[grade_id] = Outcome(grade_id, False, str(failure))
+        except Exception as error:      # noqa: BLE001 — an answer the check cannot use costs this cell, not the job
+            outcomes[grade_id] = Outcome(grade_id, False, f"the check could not use your answer: "
+                                                          f"{type(error).__name__}: {str(error)[:200]}")
     return outcomes
 
 

@@ -359,6 +359,7 @@ class Sandbox:
         self.uid = self.gid = None
         self.layers: dict[str, str] = _layers(self.mode, self._why, limits)
         self.expired = False               # True once the watchdog has killed the job
+        self.deadline = None               # time.monotonic() at which the watchdog fires (set on entry)
         self._uid_lock = None
         self._dir = None
         self._kms = []
@@ -415,6 +416,7 @@ class Sandbox:
             os.chown(self.ipc, self.uid, self.gid)
         else:
             (self._dir / "tmp").mkdir(mode=0o700)
+        self.deadline = time.monotonic() + self.limits.wall_seconds
         self._timer = threading.Timer(self.limits.wall_seconds, self._expire)
         self._timer.daemon = True
         self._timer.start()
@@ -498,6 +500,12 @@ class Sandbox:
                     super().__init__(kernel_name="python3", transport="ipc", kernel_spec_manager=OneSpec(),
                                      connection_file=str(box.ipc / f"kernel-{n}.json"),
                                      ip=str(box.ipc / f"kernel-{n}"), **kwargs)
+
+            @property
+            def deadline(self):
+                """When the job's wall-clock limit ends (time.monotonic()): it holds for every kernel
+                of the job, so a grader does not restart one after it (GradingExecute reads it)."""
+                return box.deadline
 
         return SandboxedKernelManager
 
