@@ -2,6 +2,7 @@
 how to call nbgrader (through its Python API, in this process — the real nbgrader, without
 paying its start-up once per student)."""
 import shutil
+import time
 from pathlib import Path
 
 from tito import sync
@@ -20,20 +21,48 @@ def alembic_head():
         return ScriptDirectory.from_config(Config(ini)).get_current_head()
 
 
+STAMP_LOCK = 0x7469746f  # "tito": the PostgreSQL advisory lock taken while a new gradebook is set up
+STAMP_ATTEMPTS = 5
+
+
 def prepare_gradebook(db_url):
-    """Stamp a new, empty gradebook database with nbgrader's schema version. (nbgrader would run the
-    `alembic` program for that, which must then be on PATH; this needs no program and no PATH.)"""
-    from sqlalchemy import create_engine, inspect, text
+    """Set up a new, empty gradebook database: nbgrader's tables, its schema version and its default
+    course, as nbgrader's Gradebook() would. (nbgrader would run the `alembic` program for the version,
+    which must then be on PATH; this needs no program and no PATH.)
+
+    Safe to call concurrently — two graders starting on one empty database: the check and the set-up
+    are one transaction, and callers take turns (PostgreSQL: an advisory lock held for the transaction;
+    SQLite: the write lock taken at BEGIN); a caller that still collides retries, and finds the database
+    set up. Doing all of it here also keeps nbgrader's own check-then-create in Gradebook() from racing:
+    it then finds everything in place."""
+    from nbgrader.api import Base, Course
+    from sqlalchemy import create_engine, event, inspect, text
+    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(db_url)
+    if engine.dialect.name == "sqlite":
+        # pysqlite runs DDL outside a transaction: SQLAlchemy's recipe makes BEGIN explicit instead
+        event.listen(engine, "connect", lambda dbapi_connection, _: setattr(dbapi_connection, "isolation_level", None))
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     try:
-        with engine.begin() as connection:
-            if not inspect(connection).get_table_names():
-                connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
-                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": alembic_head()})
+        for attempt in range(STAMP_ATTEMPTS):
+            try:
+                with engine.begin() as connection:
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STAMP_LOCK})
+                    if not inspect(connection).get_table_names():
+                        Base.metadata.create_all(connection)
+                        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                        connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                                           {"v": alembic_head()})
+                        connection.execute(Course.__table__.insert().values(id="default_course"))
+                return db_url
+            except DBAPIError:          # "already exists", "database is locked": another caller was first
+                if attempt == STAMP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
     finally:
         engine.dispose()
-    return db_url
 
 
 def add_course_arguments(parser):

@@ -6,7 +6,7 @@ module's trusted checks. Jobs run serially (--workers 1) or on Dask (an embedded
 default, or --scheduler ADDRESS); one writer stores the results in the gradebook and the course
 folder. A hand-in that is not a notebook, a kernel that dies, a cell that loops forever or a
 worker that crashes is reported for that student and the batch goes on. Hand-ins already graded
-from the same bytes are skipped unless --force.
+from the same bytes, with the same checks, release and limits, are skipped unless --force.
 """
 import os
 import re
@@ -81,17 +81,22 @@ def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, for
                          + sandbox_summary(support))
     db_url = nbgrader_course.db_url(course, db)
     submissions = hand_ins(folder)
+    grading = settings(require_sandbox)
+    inputs = record.grading_inputs(module_dir, course, grading)     # changed checks, release, limits: regraded
     skipped = [s for s, data in submissions.items()
-               if not force and record.already_graded(course, module_dir.name, s, prepare.sha256(data))]
+               if not force and record.already_graded(course, module_dir.name, s, prepare.sha256(data), inputs)]
     todo = {s: data for s, data in submissions.items() if s not in skipped}
     results = []
     if not todo:
         return results, skipped
     with runner.pool(workers, scheduler) as jobs_runner, record.Writer(course, db_url) as writer:
-        jobs = prepare.jobs_for(module_dir, course, db_url, todo, settings(require_sandbox), seed)
+        jobs = prepare.jobs_for(module_dir, course, db_url, todo, grading, seed)
         bar = runner.Progress(len(jobs)) if progress else None
         for result in jobs_runner.map(jobs):
-            writer.store(result, todo[result.student])
+            try:
+                writer.store(result, todo[result.student], inputs)
+            except Exception as error:      # noqa: BLE001 — one student's grade not stored is reported, the batch goes on
+                result = record.not_stored(result, error)
             results.append(result)
             if bar:
                 bar.update(result.student)

@@ -33,6 +33,8 @@ NEAR_MISSES = {
                                  "return Tensor(np.where(x.data > 0, x.data, 0))"),          # nan becomes 0
         "near_miss_softmax_no_errstate": ("softmax-class", 'with np.errstate(invalid="ignore"):', "if True:"),
         "near_miss_tanh_via_sigmoid": ("tanh-class", "np.tanh(x.data)", "2 * _sigmoid(2 * x.data) - 1"),
+        "near_miss_gelu_erfc": ("gelu-class", "return Tensor(a * normal_cdf(a))",                     # float32 tail
+                                "return Tensor(0.5 * a * erfc(-a / math.sqrt(2)))"),
     },
     "03_layers": {
         "near_miss_linear_no_type_check": (
@@ -75,8 +77,6 @@ def build(module_dir, course, out=SUBMISSIONS):
     if module_dir.name in VARIANTS:
         samples.update(VARIANTS[module_dir.name](reference, released))
     folder = out / module_dir.name
-    for stale in folder.glob("*.ipynb"):
-        stale.unlink()
     paths = []
     for name, nb in samples.items():
         submissions.write(nb, folder / f"{name}.ipynb")
@@ -85,7 +85,33 @@ def build(module_dir, course, out=SUBMISSIONS):
         text = (folder / "reference.ipynb").read_text()
         (folder / "malformed_json.ipynb").write_text(text[: len(text) // 2])   # cut off mid-file
         paths.append(folder / "malformed_json.ipynb")
+    remove_stale_samples(folder, paths)
     return paths
+
+
+MANIFEST = ".tito-samples.json"       # {name: sha256} of the samples the last build wrote
+
+
+def remove_stale_samples(folder, paths):
+    """Delete the samples an earlier build wrote and this one no longer does (a renamed near miss) —
+    only those, and only while they still hold the bytes written: the folder is also `tito grade`'s
+    default hand-in folder, so a notebook someone put there is never touched. Then remember `paths`."""
+    import hashlib
+    import json
+
+    manifest = folder / MANIFEST
+    try:
+        written = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        written = {}                    # no earlier build known: nothing is deleted
+    current = {p.name for p in paths}
+    for name, digest in written.items():
+        stale = folder / name
+        if name not in current and "/" not in name and stale.is_file() \
+                and hashlib.sha256(stale.read_bytes()).hexdigest() == digest:
+            stale.unlink()
+    manifest.write_text(json.dumps({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths},
+                                   indent=1, sort_keys=True) + "\n")
 
 
 def add_arguments(parser):

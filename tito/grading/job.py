@@ -68,6 +68,9 @@ class CellGrade:
     messages: list = field(default_factory=list)   # why points were lost (errors, stderr, checks)
 
 
+HAND_IN, GRADER = "hand-in", "grader"    # whose fault it is that a submission was not graded
+
+
 @dataclass
 class GradingResult:
     student: str
@@ -76,6 +79,9 @@ class GradingResult:
     sha256: str
     graded: bool
     problem: str = ""                      # why it could not be graded (graded=False)
+    # whose fault that was: HAND_IN (the bytes are no notebook: an earlier grade goes) or GRADER (a lost
+    # worker, a broken kernel environment, a sandbox error: an earlier grade stands; the default when unsure)
+    fault: str = GRADER
     cells: dict = field(default_factory=dict)      # grade_id -> CellGrade, in notebook order
     comments: dict = field(default_factory=dict)   # grade_id -> nbgrader's auto comment ("No response.")
     autograded: bytes = b""                # the executed notebook, as nbgrader stores it
@@ -115,14 +121,14 @@ def grade(job, log=None):
     result = GradingResult(job.student, job.assignment, job.notebook, job.sha256, False, seed=job.seed)
     problem = unreadable(job.submission)
     if problem:
-        result.problem = problem
+        result.problem, result.fault = problem, HAND_IN
         return result
     logs = []
     try:
         with tempfile.TemporaryDirectory(prefix="tito-job-", dir=scratch_root()) as scratch, quiet_gradebook():
             _grade_in(job, Path(scratch), result, logs)
     except Exception as error:      # noqa: BLE001 — an infrastructure failure is a result, not a crash
-        result.graded = False
+        result.graded, result.fault = False, GRADER
         result.problem = f"not graded: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
         logs.append(traceback.format_exc())
     result.log = "\n".join(logs)

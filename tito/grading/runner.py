@@ -15,11 +15,12 @@ import sys
 import time
 import uuid
 
-from tito.grading.job import GradingResult, grade
+from tito.grading.job import GRADER, GradingResult, grade
 
 
 def infrastructure_failure(job, error):
-    return GradingResult(job.student, job.assignment, job.notebook, job.sha256, False, seed=job.seed,
+    """The grader failed, not the hand-in: reported, and an earlier grade of the student stands."""
+    return GradingResult(job.student, job.assignment, job.notebook, job.sha256, False, seed=job.seed, fault=GRADER,
                          problem=f"not graded: infrastructure failure ({type(error).__name__}: {str(error)[:160]})")
 
 
@@ -60,15 +61,21 @@ class Dask:
     def _start(self, workers, scheduler):
         from dask.distributed import Client, LocalCluster
 
-        if scheduler:
-            client = Client(scheduler, timeout="20s")
-        else:
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR,
-                                        scheduler_kwargs={"allowed_failures": 2})   # 3 dead workers: given up
-            client = Client(self.cluster)
-        client.run(preload)                  # in the background thread, while the jobs are prepared
-        return client
+        client = None
+        try:
+            if scheduler:
+                client = Client(scheduler, timeout="20s")
+            else:
+                self.cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR,
+                                            scheduler_kwargs={"allowed_failures": 2})   # 3 dead workers: given up
+                client = Client(self.cluster)
+            client.run(preload)              # in the background thread, while the jobs are prepared
+            return client
+        except BaseException:
+            if client is not None:           # nobody else holds it: close() only sees a failed start
+                client.close()
+            raise
 
     def map(self, jobs):
         from dask.distributed import as_completed
@@ -86,11 +93,17 @@ class Dask:
             future.release()
 
     def close(self):
-        client = self._client.result()
-        client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-        self._starter.shutdown()
+        """Stop what was started, whatever failed: a start that failed after the LocalCluster came up
+        must still stop its worker processes. (A failed start is map()'s to report, not close()'s.)"""
+        try:
+            if self._client.exception() is None:
+                self._client.result().close()
+        finally:
+            try:
+                if self.cluster is not None:
+                    self.cluster.close()
+            finally:
+                self._starter.shutdown()
 
 
 @contextlib.contextmanager
