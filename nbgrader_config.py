@@ -51,3 +51,8 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput", "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
 c.SandboxedExecute.require_sandbox = c.TitoGrading.require_sandbox
+
+# Feedback pages render a student's notebook, whose markdown and outputs may carry scripts: nbgrader's
+# generate_feedback (and the formgrader's feedback button) use the exporter tito grade uses, which
+# sanitizes both.
+c.GenerateFeedback.exporter_class = "tito.grading.feedback.SafeHTMLExporter"

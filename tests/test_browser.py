@@ -125,6 +125,23 @@ def test_the_instructor_report_renders_with_its_images(chrome, graded):
         context.close()
 
 
+def test_a_feedback_page_runs_no_script_a_student_planted(chrome, graded):
+    # the sample puts <script>, javascript: output, an onerror handler and a markdown <script> in its notebook
+    feedback = graded["course"] / "feedback" / "attack_script_in_feedback" / graded["module"].name / "activations_dev.html"
+    context = chrome.new_context()
+    try:
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(feedback.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)                  # time for an onerror handler to fire
+        assert "PWNED" not in page.title() and dialogs == [], (page.title(), dialogs)
+        assert "Notes" in page.inner_text("body") and "script: shown" in page.inner_text("body")
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def record_timings():
     """The time of each browser step, kept next to the screenshots (figures for the record)."""

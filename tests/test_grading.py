@@ -276,6 +276,7 @@ ATTACK_EVIDENCE = {
     "attack_big_print": "[output cut",
     "attack_sigint_sleep": "KernelHung",
     "attack_write_course": "write: done",
+    "attack_script_in_feedback": "script: shown",
 }
 
 
@@ -287,6 +288,14 @@ def test_attacks_are_contained_and_the_rest_is_graded(graded, attack):
     assert ATTACK_EVIDENCE[attack] in output, output[:500]
     assert "CONNECTED" not in output and "TAMPERED" not in output
     assert len(result.autograded) < 5_000_000, "the 100 MB print must not reach the autograded notebook"
+
+
+def test_no_script_a_student_planted_reaches_the_feedback_page(graded):
+    page = (graded["course"] / "feedback" / "attack_script_in_feedback" / ACTIVATIONS.name / "activations_dev.html").read_text()
+    assert "Notes" in page and "script: shown" in page
+    planted = [m for m in re.findall(r"<script[^>]*>(.*?)</script>", page, re.S) if "PWNED" in m]
+    assert planted == [], planted                                 # code shown as text is fine: tags are not
+    assert not re.search(r"<[a-z]+[^>]*\sonerror\s*=", page) and not re.search(r"href=.?javascript:", page)
 
 
 def test_reading_other_work_finds_nothing(graded):

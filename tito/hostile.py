@@ -165,4 +165,15 @@ for _pattern in ["gradebook.db", "activations_dev.py", "activations.py", "tensor
         except OSError as _error:
             print("write:", _path, "refused:", _error)
 print("write: done")''',
+    # script in the outputs (and, see MARKDOWN_SCRIPT, in a markdown cell): it would run wherever the
+    # feedback page is opened — in the formgrader, with the instructor's session
+    "attack_script_in_feedback": '''
+from IPython.display import HTML, Javascript, Markdown, display
+display(HTML("<b>bold</b><script>document.title = 'PWNED-html'</script>"))
+display(Javascript("document.title = 'PWNED-js'"))
+display(Markdown("<img src=x onerror=\\"document.title = 'PWNED-md-output'\\">"))
+print("script: shown")''',
 }
+
+# a markdown cell the attack_script_in_feedback sample adds to its notebook
+MARKDOWN_SCRIPT = "Notes <script>document.title = 'PWNED-markdown'</script> <a href=\"javascript:alert(1)\">x</a>"

@@ -18,6 +18,8 @@ tests check every line of this table by grading the samples for real):
 | cheat_* (tito/hostile.py)  | the untouched copy plus a trick to pass the tests   | ≤ 10 % of the maximum              |
 | attack_* (tito/hostile.py) | the reference plus an attack on the grader          | contained; full marks; batch goes on |
 """
+import nbformat
+
 from tito import hostile, nbgrader_course, submissions
 from tito.commands import release as release_command
 from tito.notebooks import read_notebook, read_source
@@ -61,6 +63,8 @@ def activations_variants(reference, untouched):
         variants[name] = submissions.append_code(untouched, grade_id, code)
     for name, code in hostile.ATTACKS.items():
         variants[name] = submissions.append_code(reference, "activation-profiler", code)
+    planted = nbformat.v4.new_markdown_cell(hostile.MARKDOWN_SCRIPT, id="planted-markdown")   # a fixed id: same bytes each build
+    variants["attack_script_in_feedback"].cells.insert(1, planted)
     return variants
 
 

@@ -9,10 +9,8 @@ Dask worker, or on another machine. `tito/grading/record.py` is the one writer o
 gradebook and course folders.
 """
 import contextlib
-import functools
 import hashlib
 import os
-import re
 import tempfile
 import time
 import traceback
@@ -192,6 +190,7 @@ def _grade_in(job, scratch, result, logs):
 
     from tito.grading import checks as trusted
     from tito.grading.execute import GradingExecute
+    from tito.grading.feedback import feedback_page
     from tito.grading.sandbox import Sandbox, ensure_kernel_env
 
     settings = job.settings
@@ -284,52 +283,6 @@ def lost_points(cell, timeout=None):
             text = output.get("text", "").strip().splitlines()
             reasons.append(f"wrote to stderr (nbgrader scores that 0): {text[0][:200] if text else ''}")
     return reasons
-
-
-@functools.lru_cache(maxsize=1)
-def _feedback_exporter():
-    """nbgrader's feedback exporter, made once per process (compiling its templates takes ~0.2 s).
-
-    nbconvert's HTMLExporter ends with a BeautifulSoup pass over the page (0.5–1 s here, the
-    largest cost of a job) that adds alt texts to images and tabindex attributes to JupyterLab
-    markup; nbgrader's feedback template is classic markup, so only the alt texts apply, and
-    they are added with a regular expression instead."""
-    import nbgrader
-    from nbconvert.exporters import HTMLExporter, TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from traitlets.config import Config
-
-    class FeedbackExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):
-            language = nb.metadata.get("language_info", {})
-            lexer = language.get("pygments_lexer", language.get("name"))
-            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return re.sub(r"<img (?![^>]*\balt=)", '<img alt="No description has been provided for this image" ',
-                          html), resources
-
-    here = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-    cfg = Config()
-    cfg.HTMLExporter.template_name = "feedback"
-    cfg.HTMLExporter.extra_template_basedirs = [str(here / "templates")]
-    cfg.HTMLExporter.extra_template_paths = [str(here / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-    exporter = FeedbackExporter(config=cfg)
-    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=cfg), enabled=True)
-    return exporter
-
-
-def feedback_page(nb, resources):
-    """nbgrader's feedback HTML for the autograded notebook (what generate_feedback would write)."""
-    from nbgrader.preprocessors import GetGrades
-
-    nb, resources = GetGrades()(nbformat.from_dict(nb), dict(resources))
-    html, _ = _feedback_exporter().from_notebook_node(nb, resources=resources)
-    return html.encode()
 
 
 def job_seed(run_seed, student):
