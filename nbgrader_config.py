@@ -31,7 +31,8 @@ c.TitoGrading.disk = 256 * 2**20           # bytes of scratch space (/job, /tmp,
 c.TitoGrading.cpu_seconds = 300            # CPU seconds per process
 c.TitoGrading.wall_seconds = 600           # the whole job, then every process of it is killed
 c.TitoGrading.output_limit = 1_000_000     # bytes of output kept per cell
-c.TitoGrading.require_sandbox = False      # True: refuse to grade where a layer is unavailable (not root)
+c.TitoGrading.require_sandbox = True       # refuse to grade where a layer is unavailable (not root);
+                                           # False only for notebooks you trust (tito grade --allow-unsandboxed)
 
 # nbgrader's own `nbgrader autograde` and the formgrader's autograde button get the same
 # protections as `tito grade`: the sandboxed kernel with the module's kit (never the notebook's

@@ -2,6 +2,7 @@
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -126,11 +127,13 @@ def graded(tmp_path_factory):
         submissions.write(mutate(reference), hand_ins / f"alternative_{name}.ipynb")
     protected = (ROOT / "modules", ROOT / "tinytorch", ROOT / "tito", course / "kits", course / "release")
     before = file_digests(*protected)
+    copies = set(Path(tempfile.gettempdir()).glob("tito-reference-*"))
     results, skipped = grade.grade(module, course, hand_ins, workers=2, progress=False)
     return {"module": module, "course": course, "release": released, "kit": kit, "hand_ins": hand_ins,
             "results": {r.student: r for r in results}, "skipped": skipped,
             "table": grade.format_table(module, results), "changed": before != file_digests(*protected),
-            "left_running": job_processes()}
+            "left_running": job_processes(),
+            "solutions_left_on_disk": sorted(set(Path(tempfile.gettempdir()).glob("tito-reference-*")) - copies)}
 
 
 # ---- a student's workspace: a kit unzipped and installed as the student would, `pip install -e .`,

@@ -306,6 +306,7 @@ def test_reading_other_work_finds_nothing(graded):
 def test_nothing_outside_the_jobs_changed_and_no_process_outlived_its_job(graded):
     assert not graded["changed"], "module sources, package, kits or release changed while grading"
     assert graded["left_running"] == []
+    assert graded["solutions_left_on_disk"] == [], "the reference package the checks load stays in memory only"
 
 
 # ---- what the one writer stored ----
@@ -383,3 +384,16 @@ def test_every_graded_cell_has_exactly_one_trusted_check():
         assert check_file, f"{module_dir.name} has no check file"
         assert list(checks.load_checks(check_file.read_text()).functions) == graded_ids, module_dir.name
         assert json.dumps(graded_ids)            # in notebook order, one each
+
+
+def test_without_the_full_sandbox_nothing_is_graded_unless_the_instructor_says_so(monkeypatch, tmp_path):
+    # this machine is root (full sandbox); a machine without root is simulated by what the probe reports
+    from tito.grading import sandbox
+
+    course = tmp_path / "course"
+    release.release(ACTIVATIONS, course)
+    shutil.copy(ROOT / "submissions" / ACTIVATIONS.name / "reference.ipynb", tmp_path / "reference.ipynb")
+    monkeypatch.setattr(sandbox, "sandbox_support", lambda: {"mode": "rlimits-only", "uid": "off: not root"})
+    with pytest.raises(SystemExit, match="refusing to grade without the full sandbox.*--allow-unsandboxed"):
+        grade.grade(ACTIVATIONS, course, tmp_path, workers=1, progress=False)
+    assert not (course / "autograded").exists()

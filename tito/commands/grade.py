@@ -32,19 +32,20 @@ def add_arguments(parser):
                         help="grading processes on this machine (default: one per core; 1 = serial, in process)")
     parser.add_argument("--scheduler", default=None, help="grade on an existing Dask cluster, e.g. tcp://host:8786")
     parser.add_argument("--force", action="store_true", help="regrade hand-ins already graded from the same bytes")
-    parser.add_argument("--require-sandbox", action="store_true",
-                        help="refuse to grade unless every sandbox layer is available (root, namespaces)")
+    parser.add_argument("--allow-unsandboxed", action="store_true",
+                        help="grade even where a sandbox layer is unavailable (not root): a hostile notebook could "
+                             "then read other hand-ins or rewrite grades — for trusted notebooks only")
     parser.add_argument("--seed", type=int, default=None, help="the trusted checks' seed (default: fresh per run)")
 
 
-def settings(require_sandbox=False):
+def settings(require_sandbox=True):
     """Grading settings from nbgrader_config.py: Execute.timeout and the TitoGrading section."""
     cfg = nbgrader_course.load_config()
     section = cfg.get("TitoGrading", {})
     fields = {name: section[name] for name in Settings.__dataclass_fields__ if name in section}
     if "timeout" in cfg.get("Execute", {}):
         fields["cell_timeout"] = cfg.Execute.timeout
-    fields["require_sandbox"] = require_sandbox or fields.get("require_sandbox", False)
+    fields["require_sandbox"] = require_sandbox and fields.get("require_sandbox", True)
     return Settings(**fields)
 
 
@@ -67,7 +68,7 @@ def sandbox_summary(layers):
     return "\n".join(lines + [f"  not protected — {line}" for line in off])
 
 
-def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, force=False, require_sandbox=False,
+def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, force=False, allow_unsandboxed=False,
           seed=None, progress=True):
     """Grade every hand-in in folder; returns (results in student order, skipped students)."""
     from tito.grading.sandbox import sandbox_support
@@ -76,12 +77,13 @@ def grade(module_dir, course, folder, db=None, workers=None, scheduler=None, for
     if not (course / "release" / module_dir.name).exists():
         raise SystemExit(f"tito: {module_dir.name} has not been released into {course}: run `tito release` first")
     support = sandbox_support()
-    if require_sandbox and not support.get("mode", "").startswith("full"):
-        raise SystemExit(f"tito: --require-sandbox, but this machine gives: {support.get('mode')}\n"
-                         + sandbox_summary(support))
+    grading = settings(require_sandbox=not allow_unsandboxed)
+    if grading.require_sandbox and not support.get("mode", "").startswith("full"):
+        raise SystemExit(f"tito: refusing to grade without the full sandbox (this machine gives: {support.get('mode')}; "
+                         f"it needs root). A hostile notebook could read other hand-ins or rewrite grades. "
+                         f"Run as root, or pass --allow-unsandboxed for notebooks you trust.\n" + sandbox_summary(support))
     db_url = nbgrader_course.db_url(course, db)
     submissions = hand_ins(folder)
-    grading = settings(require_sandbox)
     inputs = record.grading_inputs(module_dir, course, grading)     # changed checks, release, limits: regraded
     skipped = [s for s, data in submissions.items()
                if not force and record.already_graded(course, module_dir.name, s, prepare.sha256(data), inputs)]
@@ -167,7 +169,7 @@ def run(args):
     print(sandbox_summary(sandbox_support()), file=sys.stderr)
     started = time.perf_counter()
     results, skipped = grade(module_dir, args.course, folder, args.db, args.workers, args.scheduler, args.force,
-                             args.require_sandbox, args.seed)
+                             args.allow_unsandboxed, args.seed)
     if results:
         print(format_table(module_dir, results))
         print()

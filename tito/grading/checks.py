@@ -235,16 +235,22 @@ def load_reference(package_files, module):
     digest = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(package_files.items()))).hexdigest()[:16]
     private = f"_tito_reference_{digest}"
     if private not in sys.modules:
-        folder = Path(tempfile.mkdtemp(prefix="tito-reference-")) / private
-        for relative, data in package_files.items():
-            target = folder / Path(relative).relative_to("tinytorch")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        spec = importlib.util.spec_from_file_location(private, folder / "__init__.py",
-                                                      submodule_search_locations=[str(folder)])
-        package = importlib.util.module_from_spec(spec)
-        sys.modules[private] = package
-        spec.loader.exec_module(package)
+        with tempfile.TemporaryDirectory(prefix="tito-reference-") as scratch:
+            # the solutions are on disk only while they are imported (all of them, now): nothing of
+            # them is left for a process that is not sandboxed to read
+            folder = Path(scratch) / private
+            for relative, data in package_files.items():
+                target = folder / Path(relative).relative_to("tinytorch")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            spec = importlib.util.spec_from_file_location(private, folder / "__init__.py",
+                                                          submodule_search_locations=[str(folder)])
+            package = importlib.util.module_from_spec(spec)
+            sys.modules[private] = package
+            spec.loader.exec_module(package)
+            for relative in sorted(package_files):
+                if relative.endswith(".py") and not relative.endswith("__init__.py"):
+                    importlib.import_module(".".join((private, *Path(relative).relative_to("tinytorch").with_suffix("").parts)))
     return importlib.import_module(module.replace("tinytorch", private, 1))
 
 

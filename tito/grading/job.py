@@ -34,7 +34,7 @@ class Settings:
     disk: int = 256 * 2**20
     cpu_seconds: int = 300
     wall_seconds: int = 600
-    require_sandbox: bool = False          # refuse to grade unless every sandbox layer is on
+    require_sandbox: bool = True           # refuse to grade unless every sandbox layer is on
     kernel_env: str = ""                   # the kernel's Python environment ("" = the default place)
 
 

@@ -17,7 +17,7 @@ from tito.grading.execute import GradingExecute
 
 
 class SandboxedExecute(GradingExecute):
-    require_sandbox = Bool(False, help="refuse to grade without every sandbox layer").tag(config=True)
+    require_sandbox = Bool(True, help="refuse to grade without every sandbox layer").tag(config=True)
     kernel_env = Unicode("", help="the sandboxed kernel's Python environment ('' = the default place)").tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
