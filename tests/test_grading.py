@@ -88,9 +88,9 @@ ALTERNATIVES = {
         "    z = np.exp(-np.abs(a))\n    return np.where(a >= 0, 1 / (1 + z), z / (1 + z))\n")),
     "tanh_expm1": reference_with("tanh-class", "return Tensor(np.tanh(x.data))",
                                  "e = np.expm1(-2 * np.abs(x.data))\n        return Tensor(np.sign(x.data) * (-e / (e + 2)))"),
-    "softmax_reciprocal": reference_with("softmax-class", f"exps / {SOFTMAX_SUM}", f"exps * (1 / {SOFTMAX_SUM})"),
+    "softmax_reciprocal": reference_with("softmax-class", f"exps /= {SOFTMAX_SUM}", f"exps = exps * (1 / {SOFTMAX_SUM})"),
     "softmax_log_sum_exp": reference_with(
-        "softmax-class", f"return Tensor(exps / {SOFTMAX_SUM})",
+        "softmax-class", f"exps /= {SOFTMAX_SUM}   # in place: exps is a new array of our own\n            return Tensor(exps)",
         "with np.errstate(divide='ignore'):\n                log_total = np.log(np.sum(exps, axis=self.dim, keepdims=True))\n"
         "            return Tensor(np.exp(shifted - log_total))"),
     "leaky_relu_where": reference_with("leaky-relu-class", "np.maximum(x.data, 0) + np.minimum(x.data, 0) * a",
