@@ -734,15 +734,11 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 class GELU(Activation):
     """GELU(x) = x·Φ(x) = ½·x·erfc(−x/√2);  with approximate='tanh': x·σ(2u), u = √(2/π)(x + 0.044715x³).
 
-    Contract (ulp = unit in the last place of the true value, where it is a normal number):
-    exact mode: float32 within 2 ulp wherever Φ(x) is normal (x > −13); float64 within
-    max(8, 2·x²) ulp, which ½·x·erfc(−x/√2) also meets (erfc amplifies the rounding of −x/√2
-    ~2x²-fold; the provided normal_cdf avoids that). tanh mode, against
-    its own formula: within max(16, 4·x²) ulp in both dtypes (σ(2u) amplifies u's rounding)
-    wherever σ(2u) is a normal number (x > −10 in float32, x > −21 in float64).
-    GELU(−inf) = nan as in PyTorch; GELU(inf) = inf (PyTorch's float32 kernel gives nan there,
-    its float64 kernel inf); no warnings; dtype kept. tanh mode's backward is nan where x² overflows
-    (|x| > 1.8·10^19 in float32), as PyTorch's.
+    Contract (ulp of the true value, where it is normal): exact mode within 2 ulp in float32 (x > −13)
+    and max(8, 2x²) ulp in float64 (½·x·erfc(−x/√2) meets that too); tanh mode within max(16, 4x²)
+    ulp of its own formula (x > −10 in float32, x > −21 in float64). GELU(−inf) = nan as in PyTorch;
+    GELU(inf) = inf (PyTorch's float32 kernel: nan); tanh mode's backward is nan where x² overflows
+    float32, as PyTorch's; no warnings; dtype kept.
     """
 
     def __init__(self, approximate="none"):
@@ -867,10 +863,8 @@ if __name__ == "__main__":
 # %% [markdown]
 # ### Integration with module 01's Tensor (not graded)
 #
-# This cell is locked but deliberately **ungraded**: it checks the hand-off between your
-# activations and the `Tensor` from module 01 (which you do not write here), so points for
-# it would reward or punish module 01 a second time. If it fails while the graded cells
-# pass, the problem is in how the two modules meet.
+# Locked but **ungraded**: it checks the hand-off to module 01's `Tensor`, which points here would
+# reward or punish a second time. If only this fails, the problem is where the two modules meet.
 
 # %% nbgrader={"grade": false, "grade_id": "test-tensor-integration", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def test_module_activation_tensor_integration():
@@ -896,11 +890,10 @@ if __name__ == "__main__":
 #
 # ### Idea
 # "ReLU is fastest" is a claim; a measurement is better. Honest timing needs a precise clock
-# (`time.perf_counter()`), **warm-up** calls (the first ones pay for allocation and caches) and
-# **repeats** summarised by the median (one run is noise). And a yardstick: an elementwise
-# activation must at least read its input and write its output, which is all `np.copyto` does —
-# so **time ÷ copy time** ("× copy") says how far it is from the memory bound, and bytes moved ÷
-# time is its effective bandwidth in GB/s.
+# (`time.perf_counter()`), **warm-up** calls (the first pay for allocation and caches) and
+# **repeats** summarised by the median. And a yardstick: an elementwise activation must at least
+# read its input and write its output — all `np.copyto` does — so **time ÷ copy time** ("× copy")
+# says how far it is from the memory bound, and bytes moved ÷ time is the bandwidth in GB/s.
 #
 # ### Build
 # Implement `time_activation`: `warmup` untimed calls, then `iterations` calls each timed with

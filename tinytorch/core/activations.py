@@ -228,15 +228,11 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 class GELU(Activation):
     """GELU(x) = x·Φ(x) = ½·x·erfc(−x/√2);  with approximate='tanh': x·σ(2u), u = √(2/π)(x + 0.044715x³).
 
-    Contract (ulp = unit in the last place of the true value, where it is a normal number):
-    exact mode: float32 within 2 ulp wherever Φ(x) is normal (x > −13); float64 within
-    max(8, 2·x²) ulp, which ½·x·erfc(−x/√2) also meets (erfc amplifies the rounding of −x/√2
-    ~2x²-fold; the provided normal_cdf avoids that). tanh mode, against
-    its own formula: within max(16, 4·x²) ulp in both dtypes (σ(2u) amplifies u's rounding)
-    wherever σ(2u) is a normal number (x > −10 in float32, x > −21 in float64).
-    GELU(−inf) = nan as in PyTorch; GELU(inf) = inf (PyTorch's float32 kernel gives nan there,
-    its float64 kernel inf); no warnings; dtype kept. tanh mode's backward is nan where x² overflows
-    (|x| > 1.8·10^19 in float32), as PyTorch's.
+    Contract (ulp of the true value, where it is normal): exact mode within 2 ulp in float32 (x > −13)
+    and max(8, 2x²) ulp in float64 (½·x·erfc(−x/√2) meets that too); tanh mode within max(16, 4x²)
+    ulp of its own formula (x > −10 in float32, x > −21 in float64). GELU(−inf) = nan as in PyTorch;
+    GELU(inf) = inf (PyTorch's float32 kernel: nan); tanh mode's backward is nan where x² overflows
+    float32, as PyTorch's; no warnings; dtype kept.
     """
 
     def __init__(self, approximate="none"):
