@@ -366,6 +366,8 @@ def test_other_modules_release_and_grade_like_module_02(module, tmp_path):
     by_student = {r.student: r for r in results}
     assert by_student["reference"].score == by_student["reference"].max_score > 0
     assert by_student["untouched"].score == 0
+    for grade_id, cell in by_student["untouched"].cells.items():     # says what to do, not a bare traceback
+        assert any(m.startswith("NotDone") and "not implemented yet" in m for m in cell.messages), (grade_id, cell.messages)
     if module == "03":
         near = by_student["near_miss_linear_no_type_check"]
         lost = {g: c.max_score - c.score for g, c in near.cells.items() if c.score < c.max_score}

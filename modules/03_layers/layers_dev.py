@@ -106,7 +106,7 @@ from tinytorch.core.activations import ReLU, Sigmoid, Softmax
 # %% nbgrader={"grade": false, "grade_id": "test-helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Test helpers (not exported), shared by every module's tests: they call your code the way the
 # graded tests do and turn the usual mistakes into messages that say what to fix.
-from tinytest import attempt, expect_close, expect_error, passes
+from tinytest import attempt, expect_close, expect_error, passes, run_test
 
 
 def layers_work():
@@ -300,7 +300,7 @@ def test_unit_linear():
 
 
 if __name__ == "__main__":
-    test_unit_linear()
+    run_test(test_unit_linear)
 
 # %% nbgrader={"grade": true, "grade_id": "test-linear-errors", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_linear_errors():
@@ -319,7 +319,7 @@ def test_unit_linear_errors():
 
 
 if __name__ == "__main__":
-    test_unit_linear_errors()
+    run_test(test_unit_linear_errors)
 
 # %% [markdown]
 # ### See it: how initialisation carries a signal through depth
@@ -486,7 +486,7 @@ def test_unit_sequential():
 
 
 if __name__ == "__main__":
-    test_unit_sequential()
+    run_test(test_unit_sequential)
 
 # %% nbgrader={"grade": true, "grade_id": "test-sequential-edge-cases", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 def test_unit_sequential_edge_cases():
@@ -505,7 +505,7 @@ def test_unit_sequential_edge_cases():
 
 
 if __name__ == "__main__":
-    test_unit_sequential_edge_cases()
+    run_test(test_unit_sequential_edge_cases)
 
 # %% [markdown]
 # ### Reflect
@@ -591,7 +591,7 @@ def test_unit_mlp():
     print("✅ mlp: Linear/activation structure, no activation at the end, values")
 
 if __name__ == "__main__":
-    test_unit_mlp()
+    run_test(test_unit_mlp)
 
 # %% nbgrader={"grade": true, "grade_id": "test-mlp-edge-cases", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 def test_unit_mlp_edge_cases():
@@ -616,7 +616,7 @@ def test_unit_mlp_edge_cases():
     print("✅ mlp edge cases: fresh activations, activation=None, a single layer, one Generator")
 
 if __name__ == "__main__":
-    test_unit_mlp_edge_cases()
+    run_test(test_unit_mlp_edge_cases)
 
 # %% [markdown]
 # ### See it: a classifier's forward pass
@@ -777,7 +777,7 @@ def test_unit_nonlinearity():
 
 
 if __name__ == "__main__":
-    test_unit_nonlinearity()
+    run_test(test_unit_nonlinearity)
 
 # %% nbgrader={"grade": true, "grade_id": "test-nonlinearity-edge-cases", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
 def test_unit_nonlinearity_edge_cases():
@@ -795,7 +795,7 @@ def test_unit_nonlinearity_edge_cases():
 
 
 if __name__ == "__main__":
-    test_unit_nonlinearity_edge_cases()
+    run_test(test_unit_nonlinearity_edge_cases)
 
 # %% [markdown]
 # ### See it
