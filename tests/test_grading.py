@@ -12,7 +12,8 @@ import pytest
 from conftest import ROOT, points, run_notebook
 from tito import hostile, submissions
 from tito.commands import grade, release, report, samples
-from tito.grading import record
+from tito.grading import cgroup, record
+from tito.grading.job import Settings
 from tito.notebooks import read_notebook, read_source
 from tito.paths import dev_source, find_module
 
@@ -270,6 +271,7 @@ def test_cheats_score_at_most_ten_percent(graded, cheat):
 
 ATTACK_EVIDENCE = {
     "attack_memory": "memory: refused (MemoryError)",
+    "attack_memory_together": "memory together: 4 children",
     "attack_fork_bomb": "[the grader stopped processes this cell left running]",
     "attack_fill_disk": "disk: file",
     "attack_network": "refused",
@@ -288,6 +290,20 @@ def test_attacks_are_contained_and_the_rest_is_graded(graded, attack):
     assert ATTACK_EVIDENCE[attack] in output, output[:500]
     assert "CONNECTED" not in output and "TAMPERED" not in output
     assert len(result.autograded) < 5_000_000, "the 100 MB print must not reach the autograded notebook"
+
+
+def test_a_jobs_processes_together_stay_under_its_memory_limit(graded):
+    # four children of 700 MiB each pass the per-process limit; the job's memory cgroup ends some of
+    # them (on a slow machine the 5 s cell timeout may end the cell first: the kernel's counts still tell)
+    result = graded["results"]["attack_memory_together"]
+    assert result.oom_kills >= 1 and 0 < result.peak_memory <= Settings().memory, (result.peak_memory, result.oom_kills)
+    output = cell_text(autograded(graded, "attack_memory_together"), "activation-profiler")
+    finished = re.search(r"(\d) held it, (\d) were killed", output)
+    if finished:
+        held, killed = map(int, finished.groups())
+        assert killed >= 1 and held + killed == 4, output
+    assert 0 < graded["results"]["reference"].peak_memory < Settings().memory / 4      # a normal job is far below
+    assert cgroup.job_cgroups() == [], "every job's cgroup is removed with the job"
 
 
 def test_no_script_a_student_planted_reaches_the_feedback_page(graded):

@@ -122,6 +122,23 @@ try:
     _hog = np.ones(2**32)                       # 32 GiB
 except MemoryError:
     print("memory: refused (MemoryError)")''',
+    # each child under the per-process limit, together far over it: only a limit for the whole job holds
+    "attack_memory_together": '''
+import os, time
+print("memory together: 4 children take 700 MiB each, 2.8 GiB in all", flush=True)
+_children = []
+for _i in range(4):
+    _pid = os.fork()
+    if _pid == 0:
+        try:
+            _hog = np.ones(700 * 2**17)             # 700 MiB, held while the others take theirs
+            time.sleep(0.5)
+            os._exit(0)
+        except MemoryError:
+            os._exit(3)
+    _children.append(_pid)
+_ended = [os.waitstatus_to_exitcode(os.waitpid(_pid, 0)[1]) for _pid in _children]
+print(f"memory together: {_ended.count(0)} held it, {_ended.count(-9)} were killed")''',
     "attack_fork_bomb": '''
 import os, time
 _children = 0

@@ -4,7 +4,8 @@
         <python> -I -S jail.py --newroot=DIR --staging=DIR --workdir=REL --uid=N --gid=N ... -- <kernel argv>
 
 `unshare` has already put this process, as root, into fresh network, mount, PID, IPC and UTS
-namespaces: it is PID 1 of its PID namespace. The steps below (numbered as in `main`):
+namespaces: it is PID 1 of its PID namespace. It joins the job's memory cgroup (--cgroup) first, so
+every process of the job counts against one limit. The steps below (numbered as in `main`):
 
  1. build a minimal root filesystem in a fresh tmpfs: /usr read-only, a small synthetic /etc,
     /dev with null/zero/full/random/urandom only, a fresh /proc, the kernel's Python environment
@@ -386,6 +387,7 @@ def parse(argv):
     p.add_argument("--wall-seconds", type=float, help="end the kernel (and all its processes) after this")
     p.add_argument("--seccomp", action="store_true", help="install the syscall filter (x86_64)")
     p.add_argument("--grader-pid", type=int, help="host PID of the grader: the kernel ends when it exits")
+    p.add_argument("--cgroup", help="the job's cgroup.procs file: joined before the kernel is forked")
     p.add_argument("command", nargs="+")
     a = p.parse_args(argv)
     if a.newroot and (a.uid is None or a.gid is None or not a.staging):
@@ -415,6 +417,12 @@ def main(argv):
         # `unshare --mount` our mounts would land on the host.
         if grader is None or os.readlink("ns/mnt", dir_fd=grader) == os.readlink("/proc/self/ns/mnt"):
             fail("--newroot needs --grader-pid and a new mount namespace (run under unshare --mount)")
+        if a.cgroup:                                         # /sys is still the host's here
+            try:
+                with open(a.cgroup, "w") as procs:
+                    procs.write("0")                         # "0" = this process; its children follow
+            except OSError as e:
+                fail(f"cannot join the job's memory cgroup {a.cgroup}: {e}")
         try:
             mount(None, "/", None, MS_REC | MS_PRIVATE)       # nothing we mount leaks to the host
             sockets = build_root(a)                          # step 1

@@ -87,6 +87,8 @@ class GradingResult:
     log: str = ""
     seconds: dict = field(default_factory=dict)    # kernel_start, cells, checks, total
     layers: dict = field(default_factory=dict)     # the sandbox layers that protected this job
+    peak_memory: int = 0                   # bytes the job's processes held at most at once (0: not measured)
+    oom_kills: int = 0                     # processes of the job its memory limit ended
     restarts: int = 0
     seed: int = 0
 
@@ -228,6 +230,7 @@ def _grade_in(job, scratch, result, logs):
         result.restarts = executor.restarts
         if box.expired:
             logs.append(f"the job ran past its wall-clock limit ({settings.wall_seconds} s) and was killed")
+    result.peak_memory, result.oom_kills = box.peak_memory, box.oom_kills      # read as the sandbox closed
     started = time.perf_counter()
     for preprocessor in after_execute:
         nb, resources = preprocessor(config=cfg)(nb, resources)

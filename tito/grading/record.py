@@ -148,6 +148,7 @@ class Writer:
                    "sha256": result.sha256, "inputs": inputs, "seed": result.seed,
                    "score": result.score, "max_score": result.max_score, "seconds": result.seconds,
                    "restarts": result.restarts, "layers": result.layers, "recorded": time.time(),
+                   "peak_memory": result.peak_memory, "oom_kills": result.oom_kills,
                    "cells": {g: asdict(c) for g, c in result.cells.items()}}
         saved = summary
         if not replaces and earlier and earlier.get("graded"):

@@ -12,7 +12,8 @@ As root (the full sandbox), each kernel runs through
         <kernel python> -s -m ipykernel_launcher -f {connection_file}
 
 jail.py (see there) builds a private root filesystem, drops to a uid of its own (picked at random
-from UID_RANGE, different for every open Sandbox), sets rlimits and a clean environment. The
+from UID_RANGE, different for every open Sandbox), joins the job's memory cgroup (see cgroup.py),
+sets rlimits and a clean environment. The
 kernel speaks to the grader over ipc sockets in a folder both can see. A watchdog kills the whole
 job after `Limits.wall_seconds`. Without root, or where namespaces fail, the layers that cannot be
 provided are switched off and `layers` says so.
@@ -42,6 +43,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from tito.grading import cgroup
+
 JAIL = Path(__file__).resolve().with_name("jail.py")
 UID_RANGE = (200000, 265535)             # no real account, no Debian subuid range (100000–165535 is)
 UID_LOCKS = Path("/run/tinytorch-sandbox/uids")
@@ -54,7 +57,7 @@ _SECCOMP = platform.machine() == "x86_64"  # jail.py's syscall filter knows x86_
 
 @dataclass(frozen=True)
 class Limits:
-    memory: int = 2 * 2**30        # RLIMIT_AS bytes
+    memory: int = 2 * 2**30        # RLIMIT_AS bytes per process, and (memory cgroup) the job's processes together
     processes: int = 64            # RLIMIT_NPROC (threads count too), for the job's own uid
     file_size: int = 64 * 2**20    # RLIMIT_FSIZE bytes
     disk: int = 256 * 2**20        # tmpfs size of /job + /tmp + /dev/shm together
@@ -190,6 +193,7 @@ def _layers(mode, why, limits, uid=None):
     """Each protection layer -> "on (how)" or "off (why)"."""
     me = os.geteuid()
     full, ns = mode == "full", mode in ("full", "user-namespace")
+    cgroups, how = cgroup.available() if full else (False, "")
     job_uid = f"uid {uid}" if uid is not None else "a uid of its own"
     return {
         "mode": mode + (f" ({why})" if why else ""),
@@ -203,8 +207,10 @@ def _layers(mode, why, limits, uid=None):
                      ("partly (own PID namespace; no process cap: RLIMIT_NPROC would count all of "
                       f"uid {me}'s processes)" if ns else
                       f"off ({why}: no process cap, RLIMIT_NPROC would count all of uid {me}'s processes)"),
-        "memory": f"on ({_size(limits.memory)} address space per process; not a total: no memory cgroup is "
-                  f"used, so {limits.processes if full else 'many'} processes could each take that much)",
+        "memory": f"on ({_size(limits.memory)} for the job's processes together ({how}), and "
+                  f"{_size(limits.memory)} address space per process)" if full and cgroups else
+                  f"partly ({_size(limits.memory)} address space per process; not a total: "
+                  f"{how if full else why}, so {limits.processes if full else 'many'} processes could each take that much)",
         "file_size": f"on ({_size(limits.file_size)} per file)",
         "disk": f"on ({_size(limits.disk)} tmpfs for /job, /tmp and /dev/shm together)" if full else
                 f"off ({why}: no tmpfs; only the per-file limit)",
@@ -327,6 +333,11 @@ def _sweep(base_dir):
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             _unlock_uid(uid, fd)
+    for folder in cgroup.job_cgroups():              # same rule: no lock file, no process of its uid
+        uid = folder.name.split("-")[-1]
+        if uid.isdigit() and not (UID_LOCKS / uid).exists() and not _pids_of(int(uid)):
+            with contextlib.suppress(OSError):
+                cgroup.remove(folder)
 
 
 def _relative(path, what):
@@ -361,6 +372,9 @@ class Sandbox:
         self.expired = False               # True once the watchdog has killed the job
         self.deadline = None               # time.monotonic() at which the watchdog fires (set on entry)
         self._uid_lock = None
+        self._cgroup = None
+        self.peak_memory = 0               # bytes the job's processes held at most at once (memory cgroup)
+        self.oom_kills = 0                 # processes of the job the memory limit ended
         self._dir = None
         self._kms = []
         self._timer = None
@@ -391,6 +405,8 @@ class Sandbox:
             self.uid, self._uid_lock = _claim_uid()
             self.gid = self.uid
             self.layers = _layers(self.mode, self._why, self.limits, self.uid)
+            if cgroup.available()[0]:
+                self._cgroup = cgroup.JobCgroup(f"job-{self.uid}", self.limits.memory)
         self.base_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.base_dir, 0o711)                     # not listable: job folders are not found
         if full:
@@ -429,6 +445,10 @@ class Sandbox:
         if self._timer:
             self._timer.cancel()
         self.kill_all()
+        if self._cgroup:
+            self.peak_memory, self.oom_kills = self._cgroup.peak(), self._cgroup.oom_kills()
+            self._cgroup.remove()
+            self._cgroup = None
         if self._dir:                    # connection files and sockets go with it
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
@@ -455,6 +475,8 @@ class Sandbox:
                      f"--inodes={max(1024, lim.disk // 4096)}", f"--rlimit=nproc={lim.processes}",
                      *[f"--bind-ro={p}" for p in _python_prefixes(self.kernel_python)],
                      f"--bind-rw={self.ipc}", "--connection-file={connection_file}", f"--grader-pid={os.getpid()}"]
+            if self._cgroup:
+                jail.append(f"--cgroup={self._cgroup.procs}")
             wrap = [self.unshare, *NAMESPACES, "--"]
         else:
             tmp = self._dir / "tmp"
