@@ -53,7 +53,8 @@ def module_data(course, db, assignment):
         saved = json.loads(path.read_text())
         entry = students.setdefault(saved["student"], {"graded": False})
         entry.update(problem=saved.get("problem", ""), seconds=saved.get("seconds", {}).get("total", 0.0),
-                     restarts=saved.get("restarts", 0))
+                     restarts=saved.get("restarts", 0), peak_memory=saved.get("peak_memory", 0),
+                     oom_kills=saved.get("oom_kills", 0))
         if not saved.get("graded"):
             entry["graded"] = False
     for student, entry in students.items():
@@ -127,7 +128,7 @@ text-align:left;vertical-align:top;font-size:.9em}} .num{{text-align:right}} img
 <img id="pass-rates" alt="pass rate per graded cell" src="data:image/png;base64,{pass_rates}">
 <h2>What the class got wrong, cell by cell</h2>{cells}
 <h2>Time per hand-in</h2><img id="times" alt="grading time per hand-in" src="data:image/png;base64,{times}">
-<table><tr><th>slowest hand-ins</th><th class="num">seconds</th><th>why</th></tr>{slowest}</table>
+<table><tr><th>slowest hand-ins</th><th class="num">seconds</th><th class="num">peak MiB</th><th>why</th></tr>{slowest}</table>
 <h2>Not graded</h2>{not_graded}
 <script type="application/json" id="report-data">{numbers}</script>
 </body></html>"""
@@ -155,9 +156,11 @@ def page(data):
                       f"<span class='{'low' if rate < 50 else ''}'>{rate:.0f} % full points</span></h3>"
                       + (f"<table><tr><th>students</th><th>mistake (inputs blanked out)</th><th>for example</th>"
                          f"</tr>{rows}</table>" if rows else "<p>Everyone got it.</p>"))
-    slowest = sorted(data["students"].items(), key=lambda kv: -kv[1].get("seconds", 0.0))[:8]
+    by_time = sorted(data["students"].items(), key=lambda kv: -kv[1].get("seconds", 0.0))
+    slowest = by_time[:8] + [kv for kv in by_time[8:] if kv[1].get("oom_kills")]     # and all that hit the memory limit
     slow_rows = "".join(
-        f"<tr><td>{e(s)}</td><td class='num'>{x.get('seconds', 0.0):.1f}</td><td>{e(why(x))}</td></tr>"
+        f"<tr><td>{e(s)}</td><td class='num'>{x.get('seconds', 0.0):.1f}</td>"
+        f"<td class='num'>{x.get('peak_memory', 0) / 2**20:.0f}</td><td>{e(why(x))}</td></tr>"
         for s, x in slowest)
     missing = "".join(f"<li>{e(s)}: {e(x.get('problem') or 'no record')}</li>" for s, x in sorted(not_graded.items()))
     numbers = {"graded": len(graded), "not_graded": len(not_graded),
@@ -168,11 +171,13 @@ def page(data):
 
 
 def why(entry):
-    """Why a hand-in took long: timeouts, a dead or hung kernel, restarts."""
+    """Why a hand-in took long: timeouts, a dead or hung kernel, restarts, the memory limit."""
     reasons = [r for rs in entry.get("reasons", {}).values() for r in rs]
     kinds = sorted({insight.family(r) for r in reasons} & {"timed out", "crashed the kernel", "ignored the interrupt (hung)"})
     restarts = entry.get("restarts", 0)
-    return ", ".join(kinds + ([f"{restarts} kernel restart(s)"] if restarts else [])) or ""
+    ended = entry.get("oom_kills", 0)
+    return ", ".join(kinds + ([f"{restarts} kernel restart(s)"] if restarts else [])
+                     + ([f"hit the memory limit: {ended} process{'es' if ended > 1 else ''} ended"] if ended else [])) or ""
 
 
 def report(course, db=None, to=None):
