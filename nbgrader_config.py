@@ -25,6 +25,7 @@ c.OverwriteCells.add_missing_cells = True
 
 # The grading sandbox (tito/grading/sandbox.py): limits of each grading job.
 c.TitoGrading.memory = 2 * 2**30           # bytes of address space per process
+c.TitoGrading.job_memory = 2**30           # bytes in memory for all of a job's processes together (a cgroup)
 c.TitoGrading.processes = 64               # processes of the job's own uid
 c.TitoGrading.file_size = 64 * 2**20       # bytes per file
 c.TitoGrading.disk = 256 * 2**20           # bytes of scratch space (/job, /tmp, /dev/shm)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tito.grading import cgroup
 from tito.grading import sandbox as sb
 from tito.grading.sandbox import Limits, Sandbox, ensure_kernel_env, processes_of, sandbox_support
 
@@ -225,6 +226,33 @@ def test_memory_limit(hostile):
     content, _, outputs = hostile.run("import numpy as np\nbig = np.ones(2**29)   # 4 GiB")
     assert content["status"] == "error" and content["ename"] == "MemoryError", content
     assert hostile.json("import numpy as np\nfloat(np.arange(10).sum())") == 45.0     # kernel alive
+
+
+def test_the_jobs_processes_share_one_memory_limit(kernel_python):
+    """Three children of 300 MiB each pass the per-process limit; together they pass the job's 512 MiB:
+    the job's memory cgroup has the OOM killer end some of them, and the kernel lives on."""
+    limits = Limits(job_memory=512 * 2**20)
+    with Sandbox({}, ".", kernel_python, limits=limits) as box, Kernel(box) as kernel:
+        assert box.layers["memory"].startswith("on (512 MiB for the job's processes together (cgroup v"), box.layers
+        ended = kernel.json("""
+            import os, time, numpy as np
+            children = []
+            for _ in range(3):
+                pid = os.fork()
+                if pid == 0:                      # the child must not return into the kernel
+                    try:
+                        hog = np.ones(300 * 2**17)
+                        time.sleep(0.5)
+                        os._exit(0)
+                    except MemoryError:
+                        os._exit(3)
+                children.append(pid)
+            [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+        """, timeout=120)
+        assert kernel.json("1 + 1") == 2
+    assert ended.count(-9) >= 1 and ended.count(3) == 0, ended            # killed, not refused per process
+    assert box.oom_kills >= ended.count(-9) and 0 < box.peak_memory <= limits.job_memory, (box.peak_memory, box.oom_kills)
+    assert f"job-{box.uid}" not in [p.name for p in cgroup.job_cgroups()], "the job's cgroup goes with it"
 
 
 def test_fork_bomb_is_capped(hostile):

@@ -125,13 +125,13 @@ except MemoryError:
     # each child under the per-process limit, together far over it: only a limit for the whole job holds
     "attack_memory_together": '''
 import os, time
-print("memory together: 4 children take 700 MiB each, 2.8 GiB in all", flush=True)
+print("memory together: 3 children take 500 MiB each, 1.5 GiB in all", flush=True)
 _children = []
-for _i in range(4):
+for _i in range(3):
     _pid = os.fork()
     if _pid == 0:
         try:
-            _hog = np.ones(700 * 2**17)             # 700 MiB, held while the others take theirs
+            _hog = np.ones(500 * 2**17)             # 500 MiB, held while the others take theirs
             time.sleep(0.5)
             os._exit(0)
         except MemoryError:

@@ -29,6 +29,7 @@ class Settings:
     output_limit: int = 1_000_000          # bytes of output kept per cell
     max_restarts: int = 3                  # kernel restarts (with replay) per notebook
     memory: int = 2 * 2**30                # the sandbox's limits (see tito/grading/sandbox.py)
+    job_memory: int = 2**30
     processes: int = 64
     file_size: int = 64 * 2**20
     disk: int = 256 * 2**20
@@ -140,7 +141,7 @@ def settings_limits(settings):
     """The sandbox's limits from the course's grading settings."""
     from tito.grading.sandbox import Limits
 
-    return Limits(memory=settings.memory, processes=settings.processes, file_size=settings.file_size,
+    return Limits(memory=settings.memory, job_memory=settings.job_memory, processes=settings.processes, file_size=settings.file_size,
                   disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
 
 

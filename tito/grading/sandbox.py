@@ -57,7 +57,8 @@ _SECCOMP = platform.machine() == "x86_64"  # jail.py's syscall filter knows x86_
 
 @dataclass(frozen=True)
 class Limits:
-    memory: int = 2 * 2**30        # RLIMIT_AS bytes per process, and (memory cgroup) the job's processes together
+    memory: int = 2 * 2**30        # RLIMIT_AS bytes per process
+    job_memory: int = 2**30        # memory cgroup: resident bytes of all the job's processes together
     processes: int = 64            # RLIMIT_NPROC (threads count too), for the job's own uid
     file_size: int = 64 * 2**20    # RLIMIT_FSIZE bytes
     disk: int = 256 * 2**20        # tmpfs size of /job + /tmp + /dev/shm together
@@ -207,7 +208,7 @@ def _layers(mode, why, limits, uid=None):
                      ("partly (own PID namespace; no process cap: RLIMIT_NPROC would count all of "
                       f"uid {me}'s processes)" if ns else
                       f"off ({why}: no process cap, RLIMIT_NPROC would count all of uid {me}'s processes)"),
-        "memory": f"on ({_size(limits.memory)} for the job's processes together ({how}), and "
+        "memory": f"on ({_size(limits.job_memory)} for the job's processes together ({how}), and "
                   f"{_size(limits.memory)} address space per process)" if full and cgroups else
                   f"partly ({_size(limits.memory)} address space per process; not a total: "
                   f"{how if full else why}, so {limits.processes if full else 'many'} processes could each take that much)",
@@ -406,7 +407,7 @@ class Sandbox:
             self.gid = self.uid
             self.layers = _layers(self.mode, self._why, self.limits, self.uid)
             if cgroup.available()[0]:
-                self._cgroup = cgroup.JobCgroup(f"job-{self.uid}", self.limits.memory)
+                self._cgroup = cgroup.JobCgroup(f"job-{self.uid}", self.limits.job_memory)
         self.base_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.base_dir, 0o711)                     # not listable: job folders are not found
         if full:
