@@ -294,14 +294,16 @@ def test_attacks_are_contained_and_the_rest_is_graded(graded, attack):
 
 def test_a_jobs_processes_together_stay_under_its_memory_limit(graded):
     # three children of 500 MiB each pass the per-process limit; the job's memory cgroup (1 GiB) ends
-    # some of them (on a slow machine the 5 s cell timeout may end the cell first: the kernel's counts tell)
+    # some of them. On a busy machine with cold memory the 5 s cell timeout may come first.
     result = graded["results"]["attack_memory_together"]
-    assert result.oom_kills >= 1 and 0 < result.peak_memory <= Settings().job_memory, (result.peak_memory, result.oom_kills)
+    assert 0 < result.peak_memory <= Settings().job_memory, result.peak_memory       # 0 = no cgroup measured it
     output = cell_text(autograded(graded, "attack_memory_together"), "activation-profiler")
     finished = re.search(r"(\d) held it, (\d) were killed", output)
     if finished:
         held, killed = map(int, finished.groups())
-        assert killed >= 1 and held + killed == 3, output
+        assert killed >= 1 and held + killed == 3 and result.oom_kills >= killed, (output, result.oom_kills)
+    else:
+        assert "CellTimeoutError" in output, output
     assert 0 < graded["results"]["reference"].peak_memory < Settings().job_memory / 4      # a normal job is far below
     assert cgroup.job_cgroups() == [], "every job's cgroup is removed with the job"
 
