@@ -230,7 +230,8 @@ def jobs(tmp_path_factory):
         results[job.student] = grade(job)
         counts.append(len(threads()))
         files.append(open_files())
-    return {"results": results, "threads": counts, "files": files, "heartbeats": [t for t in heartbeat_threads() if t not in earlier]}
+    return {"results": results, "threads": counts, "files": files,
+            "heartbeats": [t for t in heartbeat_threads() if t not in earlier]}
 
 
 def graded(jobs, name):

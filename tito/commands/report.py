@@ -160,7 +160,7 @@ def page(data):
     slowest = by_time[:8] + [kv for kv in by_time[8:] if kv[1].get("oom_kills")]     # and all that hit the memory limit
     slow_rows = "".join(
         f"<tr><td>{e(s)}</td><td class='num'>{x.get('seconds', 0.0):.1f}</td>"
-        f"<td class='num'>{x.get('peak_memory', 0) / 2**20:.0f}</td><td>{e(why(x))}</td></tr>"
+        f"<td class='num'>{peak_mib(x)}</td><td>{e(why(x))}</td></tr>"
         for s, x in slowest)
     missing = "".join(f"<li>{e(s)}: {e(x.get('problem') or 'no record')}</li>" for s, x in sorted(not_graded.items()))
     numbers = {"graded": len(graded), "not_graded": len(not_graded),
@@ -168,6 +168,11 @@ def page(data):
     return PAGE.format(title=e(f"{data['assignment']}: what the class got wrong"), summary=e(summary),
                        cells="".join(blocks), slowest=slow_rows, not_graded=f"<ul>{missing}</ul>" if missing else
                        "<p>Every hand-in was graded.</p>", numbers=json.dumps(numbers), **plots(data))
+
+
+def peak_mib(entry):
+    """The most memory a hand-in's job held, in MiB; a dash where no memory cgroup measured it."""
+    return f"{entry['peak_memory'] / 2**20:.0f}" if entry.get("peak_memory") else "—"
 
 
 def why(entry):

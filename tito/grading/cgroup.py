@@ -36,7 +36,7 @@ def _parent():
     """(version, parent folder) for job cgroups, created if needed; raises OSError if impossible."""
     if os.geteuid() != 0:
         raise PermissionError(errno.EPERM, "not root")
-    if (V1 / "memory.limit_in_bytes").exists() or (V1 / "cgroup.procs").exists():
+    if (V1 / "memory.limit_in_bytes").exists():
         parent = V1 / PARENT
         parent.mkdir(exist_ok=True)
         return 1, parent
@@ -53,10 +53,9 @@ def _parent():
 def available() -> tuple[bool, str]:
     """(True, "cgroup v1"/"cgroup v2") when job cgroups work here, else (False, why not)."""
     try:
-        version, parent = _parent()
         probe = JobCgroup(f"probe-{os.getpid()}", 64 * 2**20)
         probe.remove()
-        return True, f"cgroup v{version}"
+        return True, f"cgroup v{probe.version}"
     except OSError as error:
         return False, f"no memory cgroup: {error.strerror or error}"
 
@@ -84,7 +83,6 @@ class JobCgroup:
         except OSError:
             self.remove()
             raise
-        self.limit = limit
         self.procs = self.path / "cgroup.procs"
 
     def peak(self) -> int:
@@ -95,11 +93,11 @@ class JobCgroup:
         return 0
 
     def oom_kills(self) -> int:
-        """How many processes of the job the OOM killer ended (v1: times the limit was hit)."""
-        name, key = ("memory.oom_control", "oom_kill") if self.version == 1 else ("memory.events", "oom_kill")
+        """How many processes of the job the OOM killer ended."""
+        name = "memory.oom_control" if self.version == 1 else "memory.events"
         with contextlib.suppress(OSError, ValueError):
             for line in (self.path / name).read_text().splitlines():
-                if line.split()[0] == key:
+                if line.split()[0] == "oom_kill":
                     return int(line.split()[1])
         return 0
 

@@ -29,7 +29,7 @@ class Settings:
     output_limit: int = 1_000_000          # bytes of output kept per cell
     max_restarts: int = 3                  # kernel restarts (with replay) per notebook
     memory: int = 2 * 2**30                # the sandbox's limits (see tito/grading/sandbox.py)
-    job_memory: int = 2**30
+    job_memory: int = 2**30                # all of a job's processes together (a memory cgroup)
     processes: int = 64
     file_size: int = 64 * 2**20
     disk: int = 256 * 2**20
@@ -141,8 +141,8 @@ def settings_limits(settings):
     """The sandbox's limits from the course's grading settings."""
     from tito.grading.sandbox import Limits
 
-    return Limits(memory=settings.memory, job_memory=settings.job_memory, processes=settings.processes, file_size=settings.file_size,
-                  disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
+    return Limits(memory=settings.memory, job_memory=settings.job_memory, processes=settings.processes,
+                  file_size=settings.file_size, disk=settings.disk, cpu_seconds=settings.cpu_seconds, wall_seconds=settings.wall_seconds)
 
 
 @contextlib.contextmanager

@@ -210,8 +210,8 @@ def _layers(mode, why, limits, uid=None):
                       f"off ({why}: no process cap, RLIMIT_NPROC would count all of uid {me}'s processes)"),
         "memory": f"on ({_size(limits.job_memory)} for the job's processes together ({how}), and "
                   f"{_size(limits.memory)} address space per process)" if full and cgroups else
-                  f"partly ({_size(limits.memory)} address space per process; not a total: "
-                  f"{how if full else why}, so {limits.processes if full else 'many'} processes could each take that much)",
+                  f"partly ({_size(limits.memory)} address space per process; not a total: {how if full else why}, "
+                  f"so {limits.processes if full else 'many'} processes could each take that much)",
         "file_size": f"on ({_size(limits.file_size)} per file)",
         "disk": f"on ({_size(limits.disk)} tmpfs for /job, /tmp and /dev/shm together)" if full else
                 f"off ({why}: no tmpfs; only the per-file limit)",
